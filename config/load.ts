@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_CONFIG } from './defaults';
+import { configSchema, type GamedayConfig } from './schema';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Environment variables that override one config value each; the value is parsed as the default's type. */
+export const ENV_OVERRIDES: Record<string, string> = {
+  GAMEDAY_TIME_SCALE: 'timeScale',
+  TEMPORAL_ADDRESS: 'temporal.address',
+  TEMPORAL_NAMESPACE: 'temporal.namespace',
+  GAMEDAY_TASK_QUEUE: 'temporal.taskQueue',
+  GAMEDAY_UI_URL: 'temporal.uiUrl',
+  GAMEDAY_SCHEDULE_URL: 'platform.scheduleUrl',
+  GAMEDAY_ANALYTICS_URL: 'platform.analyticsUrl',
+  GAMEDAY_PRECOMPUTE_URL: 'platform.precomputeUrl',
+  GAMEDAY_COORDINATOR_URL: 'platform.coordinatorUrl',
+  GAMEDAY_EXPORT_PUSH_URL: 'platform.exportPushUrl',
+  GAMEDAY_BRIDGE_HOST: 'bridge.host',
+  GAMEDAY_BRIDGE_PORT: 'bridge.port',
+};
+
+/**
+ * The config: defaults, then the JSON file named by GAMEDAY_CONFIG (a partial object, deep-merged),
+ * then single-value environment overrides. Throws ConfigError naming each bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: object = {}): GamedayConfig {
+  let merged: unknown = structuredClone(DEFAULT_CONFIG);
+  if (env.GAMEDAY_CONFIG) {
+    let fileValue: unknown;
+    try {
+      fileValue = JSON.parse(readFileSync(env.GAMEDAY_CONFIG, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`cannot read config file GAMEDAY_CONFIG=${env.GAMEDAY_CONFIG}: ${(err as Error).message}`);
+    }
+    merged = deepMerge(merged, fileValue);
+  }
+  merged = deepMerge(merged, overrides);
+  for (const [variable, path] of Object.entries(ENV_OVERRIDES)) {
+    const text = env[variable];
+    if (text === undefined || text === '') continue;
+    const current = getPath(merged, path);
+    const value = typeof current === 'number' ? Number(text) : text;
+    if (typeof current === 'number' && !Number.isFinite(value)) {
+      throw new ConfigError(`${variable}=${JSON.stringify(text)} is not a number (sets ${path})`);
+    }
+    setPath(merged, path, value);
+  }
+  return validateConfig(merged);
+}
+
+export function validateConfig(candidate: unknown): GamedayConfig {
+  const result = configSchema.safeParse(candidate);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const path = issue.path.join('.');
+      const value = issue.path.length ? getPath(candidate, issue.path.map(String).join('.')) : undefined;
+      const shown = value === undefined || typeof value === 'object' ? '' : ` (got ${JSON.stringify(value)})`;
+      return `  ${path || '(root)'}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`invalid Gameday config:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) out[key] = deepMerge(base[key], value);
+  return out;
+}
+
+function getPath(root: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (isPlainObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined),
+      root,
+    );
+}
+
+function setPath(root: unknown, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  const parent = keys.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root);
+  (parent as Record<string, unknown>)[last] = value;
+}

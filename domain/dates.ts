@@ -1,0 +1,101 @@
+/** Game dates are calendar days in America/New_York, written YYYY-MM-DD. */
+export const PLATFORM_TIME_ZONE = 'America/New_York';
+
+export type PipelineMode = 'overnight' | 'same_day' | 'tomorrow';
+export const PIPELINE_MODES: readonly PipelineMode[] = ['overnight', 'same_day', 'tomorrow'];
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isValidGameDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+}
+
+export function assertGameDate(value: unknown, what = 'game date'): string {
+  if (!isValidGameDate(value)) {
+    throw new Error(`invalid ${what} ${JSON.stringify(value)}: expected a real calendar date as YYYY-MM-DD`);
+  }
+  return value;
+}
+
+/** The calendar date of an instant in a time zone (default America/New_York). */
+export function dateInZone(instant: Date | number, timeZone: string = PLATFORM_TIME_ZONE): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+export function addDays(gameDate: string, days: number): string {
+  const [y, m, d] = assertGameDate(gameDate).split('-').map(Number);
+  const shifted = new Date(Date.UTC(y, m - 1, d + days));
+  return shifted.toISOString().slice(0, 10);
+}
+
+/** overnight for a past date, same_day for today, tomorrow for a future date (all in the platform's zone). */
+export function modeForDate(gameDate: string, now: Date | number, timeZone: string = PLATFORM_TIME_ZONE): PipelineMode {
+  const today = dateInZone(now, timeZone);
+  if (gameDate < today) return 'overnight';
+  if (gameDate === today) return 'same_day';
+  return 'tomorrow';
+}
+
+/** Minutes past midnight of wall-clock time in a zone, for "by 2 PM ET" style deadlines. */
+export function wallClockMinutes(instant: Date | number, timeZone: string = PLATFORM_TIME_ZONE): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(instant));
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value);
+  const minute = Number(parts.find((p) => p.type === 'minute')?.value);
+  return hour * 60 + minute;
+}
+
+/** The UTC instant at which a wall-clock time (HH:MM) happens on a date in a zone, DST included. */
+export function zonedTimeToInstant(gameDate: string, hhmm: string, timeZone: string = PLATFORM_TIME_ZONE): Date {
+  const [y, m, d] = assertGameDate(gameDate).split('-').map(Number);
+  const [hh, mm] = hhmm.split(':').map(Number);
+  const guess = Date.UTC(y, m - 1, d, hh, mm);
+  // Two passes settle the offset even when the guess lands on the other side of a DST change.
+  let instant = guess;
+  for (let pass = 0; pass < 2; pass++) {
+    instant = guess - zoneOffsetMs(instant, timeZone);
+  }
+  return new Date(instant);
+}
+
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** "12:05 PM ET" for terminal output. */
+export function formatTimeET(instant: Date | number | string, timeZone: string = PLATFORM_TIME_ZONE): string {
+  const text = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(new Date(instant));
+  return `${text} ET`;
+}

@@ -1,0 +1,105 @@
+import type { PhaseNumber } from './phases';
+import type { PipelineMode } from './dates';
+import type { CompletionStatus } from './completion-message';
+
+export type PipelineStatus = 'RUNNING' | 'WAITING' | 'STUCK' | 'BLOCKED' | 'COMPLETE' | 'NO_GAMES' | 'FAILED';
+export type PhaseStatus = 'PENDING' | 'WAITING' | 'RUNNING' | 'STUCK' | 'BLOCKED' | 'COMPLETE' | 'FAILED' | 'SKIPPED';
+export type ProcessorStatus = 'PENDING' | 'COMPLETE' | 'FAILED' | 'NO_DATA' | 'SKIPPED';
+
+export interface ProcessorState {
+  status: ProcessorStatus;
+  messageStatus?: CompletionStatus;
+  completedAt?: string;
+  recordCount?: number;
+  executionId?: string;
+  error?: string;
+}
+
+export interface PhaseState {
+  phase: PhaseNumber;
+  name: string;
+  status: PhaseStatus;
+  startedAt?: string;
+  triggeredAt?: string;
+  completedAt?: string;
+  /** Why the phase started: all upstream complete, the partial trigger, or an operator's force. */
+  triggerReason?: string;
+  /** What the phase's own trigger did (e.g. the prediction batch it started). */
+  triggeredBy?: string;
+  /** Why the phase finished (or was skipped). */
+  completedReason?: string;
+  missingProcessors?: string[];
+  /** Partial-trigger deadline while phase 3 waits for its quorum. */
+  partialTriggerAt?: string;
+  degraded?: boolean;
+  error?: string;
+  /** Whatever the phase's trigger answered that an operator needs (e.g. the prediction batch). */
+  details?: Record<string, unknown>;
+  processors: Record<string, ProcessorState>;
+}
+
+export interface AlertRecord {
+  key: string;
+  kind:
+    | 'PHASE_STUCK'
+    | 'PHASE_FAILED'
+    | 'PHASE_FORCED'
+    | 'PHASE_DEGRADED'
+    | 'GATE_FAILED'
+    | 'PREDICTIONS_MISSING'
+    | 'WORKFLOW_FAILED';
+  phase?: PhaseNumber;
+  message: string;
+  fixCommand?: string;
+  raisedAt: string;
+}
+
+export interface RejectedMessage {
+  receivedAt: string;
+  reason: string;
+  processorName?: string;
+  gameDate?: string;
+  executionId?: string;
+}
+
+export interface OperatorAction {
+  at: string;
+  action: 'forcePhase';
+  phase: PhaseNumber;
+  reason: string;
+  user: string;
+  skipGates: boolean;
+}
+
+export interface PipelineState {
+  gameDate: string;
+  workflowId: string;
+  runId: string;
+  mode?: PipelineMode;
+  status: PipelineStatus;
+  currentPhase?: PhaseNumber;
+  gamesScheduled?: number;
+  startedAt: string;
+  completedAt?: string;
+  phases: Record<PhaseNumber, PhaseState>;
+  alerts: AlertRecord[];
+  rejectedMessages: RejectedMessage[];
+  duplicateMessages: number;
+  operatorActions: OperatorAction[];
+}
+
+export interface ForcePhaseRequest {
+  phase: PhaseNumber;
+  reason: string;
+  skipGates?: boolean;
+  /** Who asked; the CLI fills it from the OS user. */
+  user?: string;
+}
+
+export interface PipelineInput {
+  gameDate: string;
+  /** Overrides the mode derived from the date against today in America/New_York. */
+  mode?: PipelineMode;
+  /** Starts at this phase, marking earlier ones SKIPPED (a re-run of a finished date). */
+  fromPhase?: PhaseNumber;
+}

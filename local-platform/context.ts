@@ -1,0 +1,25 @@
+import type { GamedayConfig } from '../config/schema';
+import type { Batches } from './batches';
+import type { EventLog } from './events';
+import type { IdempotencyStore } from './idempotency';
+import type { FaultCounters } from './faults';
+import type { Publisher } from './publisher';
+import type { Scenario } from './scenario';
+import type { Timers } from './timers';
+
+/** Everything a route needs; one per running local platform. */
+export interface PlatformContext {
+  config: GamedayConfig;
+  /** The current scenario (it can change while running: read it per call). */
+  scenario(): Scenario;
+  now(): Date;
+  events: EventLog;
+  publisher: Publisher;
+  idempotency: IdempotencyStore;
+  faults: FaultCounters;
+  timers: Timers;
+  batches: Batches;
+  /** `phase:processor:date` of runs that succeeded, for `dedupeReruns`. */
+  completedRuns: Set<string>;
+  log(line: string): void;
+}

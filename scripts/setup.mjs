@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The setup step `npm start` and `npm test` run first: idempotent, and fast when nothing changed.
+// 1. `npm ci` when node_modules is missing or older than package-lock.json.
+// 2. A git-ignored Python venv (.tools/venv) with the pinned PyPI packages of scripts/python-tools.json.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const log = (line) => {
+  if (!quiet) console.log(`[setup] ${line}`);
+};
+
+function run(cmd, args, opts = {}) {
+  execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+}
+
+function ensureNodeModules() {
+  const lock = join(root, 'package-lock.json');
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) {
+    log('npm packages up to date');
+    return;
+  }
+  log('installing npm packages (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  log('installed npm packages');
+}
+
+function ensurePythonTools() {
+  const { packages } = JSON.parse(readFileSync(join(root, 'scripts', 'python-tools.json'), 'utf8'));
+  const toolsDir = join(root, '.tools');
+  const venv = join(toolsDir, 'venv');
+  const stamp = join(toolsDir, 'installed.json');
+  const wanted = JSON.stringify(packages);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted && existsSync(join(venv, 'bin', 'python'))) {
+    log(`PyPI tools up to date (${packages.join(', ')})`);
+    return;
+  }
+  mkdirSync(toolsDir, { recursive: true });
+  if (!existsSync(join(venv, 'bin', 'python'))) {
+    const python = process.env.PYTHON ?? 'python3';
+    log(`creating Python venv at .tools/venv with ${python}`);
+    run(python, ['-m', 'venv', venv]);
+  }
+  log(`installing PyPI tools: ${packages.join(', ')}`);
+  run(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', ...packages]);
+  writeFileSync(stamp, wanted);
+  log('installed PyPI tools into .tools/venv');
+}
+
+try {
+  ensureNodeModules();
+  ensurePythonTools();
+} catch (err) {
+  console.error(`[setup] failed: ${err.message}`);
+  process.exit(1);
+}

@@ -1,0 +1,23 @@
+import { NativeConnection, Worker, type Runtime } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { GamedayConfig } from '../config/schema';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** The pipeline worker: the workflow bundle and every activity, bound to one config. */
+export async function createPipelineWorker(options: {
+  config: GamedayConfig;
+  connection?: NativeConnection;
+  deps?: ActivityDeps;
+  runtime?: Runtime;
+}): Promise<Worker> {
+  const { config } = options;
+  const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities(config, options.deps),
+  });
+}

@@ -1,0 +1,1 @@
+export { gameDatePipeline } from './game-date-pipeline';
