@@ -184,6 +184,90 @@ export const DEFAULT_CONFIG = {
     host: '127.0.0.1',
     port: 8089,
   },
+  /** BigQuery: the schedule, the data gates before phases 4-6, the execution log and the status view. */
+  warehouse: {
+    /** false: games come from the platform's /schedule, gates pass, nothing is logged to BigQuery. */
+    enabled: false,
+    projectId: 'nba-props-platform',
+    location: 'us-west2',
+    /** Set only for an emulator (e.g. http://127.0.0.1:9050); production uses ADC against the real API. */
+    apiEndpoint: undefined as string | undefined,
+    datasets: {
+      raw: 'nba_raw',
+      analytics: 'nba_analytics',
+      precompute: 'nba_precompute',
+      predictions: 'nba_predictions',
+      orchestration: 'nba_orchestration',
+    },
+    gates: {
+      /** A failing gate is checked again after this long (durable timer). */
+      recheckMinutes: 5,
+      /** Before phase 4: minimum rows per phase-3 table for the date. */
+      minRows: {
+        player_game_summary: 100,
+        team_defense_game_summary: 30,
+        upcoming_player_game_context: 50,
+      } as Record<string, number>,
+      /** Before phase 4: scheduled games (by team pair) with analytics rows, in percent. */
+      minScheduleCoveragePct: 80,
+      /** Before phase 5: at least this many phase-4 tables have rows for the date ... */
+      minPhase4Tables: 3,
+      /** ... and these always do. */
+      requiredPhase4Tables: ['player_daily_cache', 'ml_feature_store_v2'],
+      /** Before phase 5: feature rows with no defaulted feature, in percent of the day's players. */
+      minCleanFeaturePct: 60,
+    },
+  },
+  /** The embedded stack of `npm start`: dev server, UI, worker, bridge and local platform on 127.0.0.1. */
+  localStack: {
+    demoDate: '2025-12-29',
+    temporalPort: 7233,
+    uiPort: 8233,
+    /** Git-ignored folder for the dev server's SQLite database. */
+    dataDir: '.gameday',
+    /** Timers of the demo stack: 1/60 turns 30 minutes into 30 seconds. */
+    timeScale: 1 / 60,
+  },
+  /**
+   * The platform's daily rhythm as Temporal Schedules (`gameday schedule apply`), wall-clock times in `timeZone`.
+   * Times between 01:00 and 02:59 are refused: daylight-saving days skip or repeat them.
+   */
+  schedules: {
+    /** Schedule IDs are `${idPrefix}${name}`, e.g. gameday-schedule-pipeline-today. */
+    idPrefix: 'gameday-schedule-',
+    /** A fire missed while the Temporal server was unreachable is still taken if at most this late. */
+    catchupWindowMinutes: 360,
+    /** The evening run starts tomorrow's pipeline (mode tomorrow). */
+    pipelineTomorrow: { enabled: true, times: ['18:00'], dateOffsetDays: 1 },
+    /** The morning run starts (or attaches to) today's pipeline (mode same_day). */
+    pipelineToday: { enabled: true, times: ['10:30'], dateOffsetDays: 0 },
+    /** Self-heal checks today and tomorrow: before and after the predictions deadline. */
+    selfHeal: { enabled: true, times: ['12:45', '14:15'] },
+    /** The daily summary of yesterday and today, in the morning. */
+    dailySummary: { enabled: true, times: ['08:30'], dateOffsetsDays: [-1, 0] },
+  },
+  /** What self-heal does to a phase that is STUCK, BLOCKED or FAILED (see docs/operations.md). */
+  selfHeal: {
+    remedies: {
+      '1': 'alert',
+      '2': 'alert',
+      '3': 'retry-then-advance',
+      '4': 'retry',
+      '5': 'retry',
+      '6': 'retry',
+    } as Record<'1' | '2' | '3' | '4' | '5' | '6', 'alert' | 'retry' | 'advance' | 'retry-then-advance'>,
+  },
+  /**
+   * Alert delivery: the log always; Slack when GAMEDAY_SLACK_WEBHOOK_URL is set; email when GAMEDAY_SMTP_URL and a
+   * recipient are set. Webhook and SMTP URLs are secrets: environment only, never in this file.
+   */
+  alerts: {
+    emailTo: '',
+    emailFrom: 'gameday@localhost',
+    subjectPrefix: '[gameday]',
+    /** Keys already delivered per channel, so a retried activity or a second self-heal never sends twice. */
+    ledgerPath: '.gameday/alerts-sent.jsonl',
+  },
 };
 
 export type RawConfig = typeof DEFAULT_CONFIG;

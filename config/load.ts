@@ -12,6 +12,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   TEMPORAL_ADDRESS: 'temporal.address',
   TEMPORAL_NAMESPACE: 'temporal.namespace',
   GAMEDAY_TASK_QUEUE: 'temporal.taskQueue',
+  GAMEDAY_WORKFLOW_ID_PREFIX: 'temporal.workflowIdPrefix',
   GAMEDAY_UI_URL: 'temporal.uiUrl',
   GAMEDAY_SCHEDULE_URL: 'platform.scheduleUrl',
   GAMEDAY_ANALYTICS_URL: 'platform.analyticsUrl',
@@ -20,6 +21,9 @@ export const ENV_OVERRIDES: Record<string, string> = {
   GAMEDAY_EXPORT_PUSH_URL: 'platform.exportPushUrl',
   GAMEDAY_BRIDGE_HOST: 'bridge.host',
   GAMEDAY_BRIDGE_PORT: 'bridge.port',
+  GAMEDAY_ALERT_EMAIL_TO: 'alerts.emailTo',
+  GAMEDAY_ALERT_EMAIL_FROM: 'alerts.emailFrom',
+  GAMEDAY_ALERT_LEDGER: 'alerts.ledgerPath',
 };
 
 /**

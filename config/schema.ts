@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidGameDate } from '../domain/dates';
 
 const name = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case name');
 const processor = z.strictObject({
@@ -16,6 +17,19 @@ const minutes = z
   .max(24 * 60);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
 const topic = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a Pub/Sub topic name');
+/** Schedule times avoid 01:00-02:59 local: daylight-saving days skip (02:xx) or repeat (01:xx) them. */
+const scheduleTime = hhmm.refine(
+  (t) => !t.startsWith('01:') && !t.startsWith('02:'),
+  'must avoid 01:00-02:59 (daylight-saving days skip or repeat those times)',
+);
+const scheduleTimes = z
+  .array(scheduleTime)
+  .min(1)
+  .refine((times) => new Set(times).size === times.length, 'must not repeat a time');
+const dayOffset = z.number().int().min(-7).max(7);
+const remedy = z.enum(['alert', 'retry', 'advance', 'retry-then-advance']);
+const dataset = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,1023}$/, 'must be a BigQuery dataset name');
+const percent = z.number().min(0, 'must not be negative').max(100, 'must be at most 100');
 
 export const configSchema = z
   .strictObject({
@@ -65,6 +79,58 @@ export const configSchema = z
       auth: z.enum(['none', 'google-id-token']),
     }),
     bridge: z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
+    warehouse: z.strictObject({
+      enabled: z.boolean(),
+      projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project ID'),
+      location: z.string().min(1),
+      apiEndpoint: httpUrl.optional(),
+      datasets: z.strictObject({
+        raw: dataset,
+        analytics: dataset,
+        precompute: dataset,
+        predictions: dataset,
+        orchestration: dataset,
+      }),
+      gates: z.strictObject({
+        recheckMinutes: minutes,
+        minRows: z.record(name, z.number().int().nonnegative('must not be negative')),
+        minScheduleCoveragePct: percent,
+        minPhase4Tables: z.number().int().nonnegative('must not be negative'),
+        requiredPhase4Tables: z.array(name),
+        minCleanFeaturePct: percent,
+      }),
+    }),
+    localStack: z.strictObject({
+      demoDate: z.string().refine(isValidGameDate, 'must be a YYYY-MM-DD date'),
+      temporalPort: z.number().int().min(1).max(65535),
+      uiPort: z.number().int().min(1).max(65535),
+      dataDir: z.string().min(1),
+      timeScale: z.number().positive().max(1),
+    }),
+    schedules: z.strictObject({
+      idPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a plain ID prefix'),
+      catchupWindowMinutes: z
+        .number()
+        .min(1)
+        .max(7 * 24 * 60),
+      pipelineTomorrow: z.strictObject({ enabled: z.boolean(), times: scheduleTimes, dateOffsetDays: dayOffset }),
+      pipelineToday: z.strictObject({ enabled: z.boolean(), times: scheduleTimes, dateOffsetDays: dayOffset }),
+      selfHeal: z.strictObject({ enabled: z.boolean(), times: scheduleTimes }),
+      dailySummary: z.strictObject({
+        enabled: z.boolean(),
+        times: scheduleTimes,
+        dateOffsetsDays: z.array(dayOffset).min(1).max(7),
+      }),
+    }),
+    selfHeal: z.strictObject({
+      remedies: z.strictObject({ 1: remedy, 2: remedy, 3: remedy, 4: remedy, 5: remedy, 6: remedy }),
+    }),
+    alerts: z.strictObject({
+      emailTo: z.string(),
+      emailFrom: z.string().min(1),
+      subjectPrefix: z.string(),
+      ledgerPath: z.string(),
+    }),
   })
   .superRefine((config, ctx) => {
     for (const [mode, phases] of Object.entries(config.modes)) {
@@ -115,6 +181,33 @@ export const configSchema = z
         }
       }
       seen.add(p.name);
+    }
+    const phase3Tables = config.processors[3].map((p) => p.outputTable);
+    for (const table of Object.keys(config.warehouse.gates.minRows)) {
+      if (!phase3Tables.includes(table)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['warehouse', 'gates', 'minRows', table],
+          message: `unknown table "${table}": expected a phase-3 table (${phase3Tables.join(', ')})`,
+        });
+      }
+    }
+    const phase4Tables = config.processors[4].map((p) => p.outputTable);
+    config.warehouse.gates.requiredPhase4Tables.forEach((table, i) => {
+      if (!phase4Tables.includes(table)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['warehouse', 'gates', 'requiredPhase4Tables', i],
+          message: `unknown table "${table}": expected a phase-4 table (${phase4Tables.join(', ')})`,
+        });
+      }
+    });
+    if (config.warehouse.gates.minPhase4Tables > phase4Tables.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warehouse', 'gates', 'minPhase4Tables'],
+        message: `cannot exceed the ${phase4Tables.length} phase-4 tables`,
+      });
     }
   });
 

@@ -99,3 +99,12 @@ export function formatTimeET(instant: Date | number | string, timeZone: string =
   }).format(new Date(instant));
   return `${text} ET`;
 }
+
+/** "30 min", "30 s", "2 h 5 min": durations in alerts and reasons, whatever the time scale. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}

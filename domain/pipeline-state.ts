@@ -35,7 +35,35 @@ export interface PhaseState {
   error?: string;
   /** Whatever the phase's trigger answered that an operator needs (e.g. the prediction batch). */
   details?: Record<string, unknown>;
+  /** The data gate in front of the phase's trigger (phases 4-6, when the warehouse is enabled). */
+  gate?: GateState;
+  /** The processors this phase waits for in the run's mode (phases 1-3) or runs (4-5). */
+  expectedProcessors?: string[];
   processors: Record<string, ProcessorState>;
+}
+
+/** One warehouse check of a data gate, with the numbers it saw. */
+export interface GateCheckResult {
+  /** e.g. `min_rows:player_game_summary`, `schedule_coverage`, `phase4_tables`, `clean_features`, `predictions`. */
+  check: string;
+  passed: boolean;
+  observed: number;
+  required: number;
+  /** Human-readable, numbers included: "player_game_summary has 40 rows for 2025-12-29 (need >= 100)". */
+  reason: string;
+}
+
+export interface GateState {
+  status: 'CHECKING' | 'PASSED' | 'BLOCKED' | 'SKIPPED';
+  /** How many times the gate was checked. */
+  attempts: number;
+  checks: GateCheckResult[];
+  /** The first failing check's reason while BLOCKED; the operator's reason when SKIPPED. */
+  reason?: string;
+  firstCheckedAt?: string;
+  lastCheckedAt?: string;
+  nextCheckAt?: string;
+  passedAt?: string;
 }
 
 export interface AlertRecord {

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { evaluateQuorum, type QuorumRule } from '../domain/quorum';
-import { PIPELINE_MODES, isValidGameDate, modeForDate, type PipelineMode } from '../domain/dates';
+import { PIPELINE_MODES, formatDuration, isValidGameDate, modeForDate, type PipelineMode } from '../domain/dates';
 import { isPhaseNumber, phaseLabel, type PhaseNumber } from '../domain/phases';
 import type {
   AlertRecord,
@@ -304,9 +304,8 @@ class PipelineRun {
         if (Date.now() < partialAt) {
           deadline = partialAt;
         } else if (decision.kind === 'partial') {
-          const minutes = Math.round(settings.partialTriggerAfterMs / 60_000);
           return {
-            reason: `partial trigger: ${done}/${rule.expected.length} complete ${minutes} min after the first completion, missing ${decision.missing.join(', ')}`,
+            reason: `partial trigger: ${done}/${rule.expected.length} complete ${formatDuration(settings.partialTriggerAfterMs)} after the first completion, missing ${decision.missing.join(', ')}`,
             missing: decision.missing,
             degraded: true,
           };
@@ -325,7 +324,7 @@ class PipelineRun {
         else
           await this.markStuck(
             phase,
-            `${done}/${rule.expected.length} complete after the ${Math.round(settings.slaMs[phase] / 60_000)} min SLA; missing ${decision.missing.join(', ')}`,
+            `${done}/${rule.expected.length} complete after the ${formatDuration(settings.slaMs[phase])} SLA; missing ${decision.missing.join(', ')}`,
           );
       }
       const seen = this.completionVersion;
@@ -342,10 +341,7 @@ class PipelineRun {
     const watcher = watch
       .run(async () => {
         await sleep(slaMs);
-        await this.markStuck(
-          phase,
-          `${phaseLabel(phase)} still running after its ${Math.round(slaMs / 60_000)} min SLA`,
-        );
+        await this.markStuck(phase, `${phaseLabel(phase)} still running after its ${formatDuration(slaMs)} SLA`);
       })
       .catch((err: unknown) => {
         if (!isCancellation(err)) throw err;

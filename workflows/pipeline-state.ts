@@ -29,12 +29,11 @@ export function createPipelineState(gameDate: string, workflowId: string, runId:
 
 /** Lists the processors each phase waits for in this mode as PENDING, so the state shows what is missing. */
 export function seedProcessors(state: PipelineState, settings: RunSettings, mode: PipelineMode): void {
-  for (const phase of [1, 2, 3] as const) {
-    for (const name of settings.modes[mode][phase].expected)
-      state.phases[phase].processors[name] ??= { status: 'PENDING' };
-  }
-  for (const phase of [4, 5] as const) {
-    for (const p of settings.processors[phase]) state.phases[phase].processors[p.name] ??= { status: 'PENDING' };
+  const expected = (phase: 1 | 2 | 3 | 4 | 5): string[] =>
+    phase <= 3 ? settings.modes[mode][phase as 1 | 2 | 3].expected : settings.processors[phase].map((p) => p.name);
+  for (const phase of [1, 2, 3, 4, 5] as const) {
+    state.phases[phase].expectedProcessors = expected(phase);
+    for (const name of expected(phase)) state.phases[phase].processors[name] ??= { status: 'PENDING' };
   }
 }
 

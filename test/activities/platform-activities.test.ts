@@ -2,7 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
-import { createActivities } from '../../activities';
+import { createActivities, type PredictionBatchStatus, type PredictionStart } from '../../activities';
 import { startLocalPlatform, type LocalPlatform, type Scenario } from '../../local-platform';
 import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
 
@@ -90,11 +90,11 @@ test('phase 5: 503 retryable, 409 attaches, 404 permanent, and status reports pr
   useScenario({ coordinator: { start503Times: 1 } });
   const incomplete = await failureOf(env.run(activities.startPredictionBatch, ids('phase5')));
   expect(incomplete).toMatchObject({ type: 'DataIncomplete', nonRetryable: false });
-  const started = await env.run(activities.startPredictionBatch, ids('phase5'));
+  const started: PredictionStart = await env.run(activities.startPredictionBatch, ids('phase5'));
   expect(started.outcome).toBe('started');
   const attached = await env.run(activities.startPredictionBatch, ids('phase5'));
   expect(attached).toEqual({ outcome: 'attached', batchId: started.outcome === 'started' ? started.batchId : '' });
-  const status = await env.run(activities.getPredictionBatchStatus, (started as { batchId: string }).batchId);
+  const status: PredictionBatchStatus = await env.run(activities.getPredictionBatchStatus, (started as { batchId: string }).batchId);
   expect(['in_progress', 'complete']).toContain(status.status);
 
   useScenario({ coordinator: { start404: true } });
@@ -107,7 +107,7 @@ test('phase 5: 503 retryable, 409 attaches, 404 permanent, and status reports pr
 
 test('phase 6: the export trigger arrives as a push envelope with the platform message', async () => {
   useScenario({});
-  const { messageId } = await env.run(activities.publishExportTrigger, ids('phase6'));
+  const { messageId }: { messageId: string } = await env.run(activities.publishExportTrigger, ids('phase6'));
   const exportEvent = platform.events().find((e) => e.type === 'export' && e.messageId === messageId);
   expect(exportEvent).toBeDefined();
   expect(JSON.stringify(exportEvent)).toContain('"target_date":"2025-12-29"');
