@@ -2,7 +2,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
-  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { GamedayConfig } from '../config/schema';
 import type { CompletionMessage } from '../domain/completion-message';
@@ -13,7 +13,7 @@ import { processorCompletedSignal } from '../workflows/definitions';
 import { GameDateKey } from '../workflows/search-attributes';
 import type { gameDatePipeline } from '../workflows';
 
-export type PipelineHandle = WorkflowHandle<typeof gameDatePipeline>;
+export type PipelineHandle = WorkflowHandleWithFirstExecutionRunId<typeof gameDatePipeline>;
 
 export function workflowIdFor(config: GamedayConfig, gameDate: string): string {
   return pipelineWorkflowId(config.temporal.workflowIdPrefix, assertGameDate(gameDate));

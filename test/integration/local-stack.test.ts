@@ -108,13 +108,13 @@ test('an early completion starts its date through the bridge (signal-with-start)
   expect(notJson.status).toBe(400);
   const noData = await push({ message: {} });
   expect(noData.status).toBe(400);
-  expect((await noData.json()).error).toMatch(/no data/);
+  expect(((await noData.json()) as { error: string }).error).toMatch(/no data/);
   const missingField = await push(envelope({ ...message, execution_id: undefined }));
   expect(missingField.status).toBe(400);
-  expect((await missingField.json()).error).toMatch(/execution_id is required/);
+  expect(((await missingField.json()) as { error: string }).error).toMatch(/execution_id is required/);
   const unknown = await push(envelope({ ...message, processor_name: 'MysteryProcessor', game_date: '2026-01-16' }));
   expect(unknown.status).toBe(422);
-  expect((await unknown.json()).error).toMatch(/unknown processor MysteryProcessor/);
+  expect(((await unknown.json()) as { error: string }).error).toMatch(/unknown processor MysteryProcessor/);
   const none = [];
   for await (const wf of stack.client.workflow.list({ query: `WorkflowId = 'gameday-2026-01-16'` })) none.push(wf);
   expect(none).toHaveLength(0);
