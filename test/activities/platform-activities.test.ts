@@ -94,7 +94,10 @@ test('phase 5: 503 retryable, 409 attaches, 404 permanent, and status reports pr
   expect(started.outcome).toBe('started');
   const attached = await env.run(activities.startPredictionBatch, ids('phase5'));
   expect(attached).toEqual({ outcome: 'attached', batchId: started.outcome === 'started' ? started.batchId : '' });
-  const status: PredictionBatchStatus = await env.run(activities.getPredictionBatchStatus, (started as { batchId: string }).batchId);
+  const status: PredictionBatchStatus = await env.run(
+    activities.getPredictionBatchStatus,
+    (started as { batchId: string }).batchId,
+  );
   expect(['in_progress', 'complete']).toContain(status.status);
 
   useScenario({ coordinator: { start404: true } });
