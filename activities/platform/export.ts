@@ -15,8 +15,8 @@ export interface ExportTriggerMessage {
  * published with the Pub/Sub client (the emulator when PUBSUB_EMULATOR_HOST is set); with `push` it is
  * posted as the push envelope a subscription would deliver to the export function.
  */
-export function exportActivities({ config, platform }: PlatformDeps) {
-  let pubsub: PubSub | undefined;
+export function exportActivities({ config, platform }: PlatformDeps, client?: PubSub) {
+  let pubsub = client;
   return {
     async publishExportTrigger(request: TriggerRequest): Promise<{ messageId: string }> {
       const message: ExportTriggerMessage = {
