@@ -128,3 +128,28 @@ test('an early completion starts its date through the bridge (signal-with-start)
   for await (const wf of stack.client.workflow.list({ query: `WorkflowId = 'gameday-2025-12-29'` })) runs.push(wf);
   expect(runs).toHaveLength(1);
 });
+
+test('the 2025-12-29 incident replays: one processor never completes, the partial trigger fires and the day completes', async () => {
+  stack.platform.setScenario(SCENARIOS.incident);
+  try {
+    const lines: string[] = [];
+    const state = await runDate({
+      client: stack.client,
+      config: stack.config,
+      gameDate: '2025-12-31',
+      platformUrl: stack.platform.url,
+      print: (line) => lines.push(line),
+      pollMs: 250,
+    });
+    expect(state.status).toBe('COMPLETE');
+    expect(state.phases[3]).toMatchObject({ degraded: true, missingProcessors: ['upcoming_team_game_context'] });
+    expect(state.phases[4].triggerReason).toBe(
+      'partial trigger: 4/5 complete 30 s after the first completion, missing upcoming_team_game_context',
+    );
+    expect(lines.some((line) => /phase 3 \(analytics\): WAITING 4\/5 complete \(partial trigger at/.test(line))).toBe(
+      true,
+    );
+  } finally {
+    stack.platform.setScenario(SCENARIOS.happy);
+  }
+}, 180_000);
