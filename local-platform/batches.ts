@@ -4,6 +4,7 @@ import { buildCompletionMessage } from './completion';
 import type { PlatformContext } from './context';
 import type { RunEvent } from './events';
 import { behaviourOf, COORDINATOR_DEFAULTS, type Scenario } from './scenario';
+import { writeToWarehouse } from './runs';
 import { background } from './timers';
 
 export type BatchState = 'in_progress' | 'complete' | 'superseded';
@@ -86,6 +87,7 @@ export class Batches {
     if (batch.completes) {
       background(async () => {
         await ctx.timers.sleep(batch.durationMs);
+        await this.writePredictions(batch, opts.scenario);
         this.complete(batch, opts.scenario);
       }, ctx.log);
     }
@@ -112,6 +114,17 @@ export class Batches {
           ? Math.round((completed / batch.expectedPlayers) * 1000) / 10
           : 0;
     return { expected_players: batch.expectedPlayers, completed_players: completed, completion_pct: pct };
+  }
+
+  /** The optional warehouse sink gets the batch's active predictions (one per completed player). */
+  private async writePredictions(batch: Batch, scenario: Scenario): Promise<void> {
+    const ctx = this.ctx();
+    const spec = ctx.config.processors[5][0];
+    const behaviour = behaviourOf(scenario, spec.name);
+    if (batch.state !== 'in_progress' || behaviour === 'failed' || behaviour === 'no_data') return;
+    const completed = Math.round((batch.expectedPlayers * batch.finalPct) / 100);
+    const status: CompletionStatus = batch.finalPct >= 100 ? 'success' : 'partial';
+    await writeToWarehouse(ctx, { phase: 5, spec, gameDate: batch.gameDate, status, recordCount: completed, scenario });
   }
 
   private coordinatorName(): string {

@@ -6,6 +6,7 @@ import type { FaultCounters } from './faults';
 import type { Publisher } from './publisher';
 import type { Scenario } from './scenario';
 import type { Timers } from './timers';
+import type { WarehouseSink } from './warehouse-sink';
 
 /** Everything a route needs; one per running local platform. */
 export interface PlatformContext {
@@ -22,4 +23,6 @@ export interface PlatformContext {
   /** `phase:processor:date` of runs that succeeded, for `dedupeReruns`. */
   completedRuns: Set<string>;
   log(line: string): void;
+  /** Optional: where processor runs write their rows (e.g. BigQuery in an emulator). */
+  warehouse?: WarehouseSink;
 }

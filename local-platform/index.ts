@@ -17,6 +17,7 @@ import { scraperRoutes } from './routes/scrapers';
 import { validateScenario, type Scenario } from './scenario';
 import { createPlatformServer } from './server';
 import { Timers } from './timers';
+import type { WarehouseSink } from './warehouse-sink';
 
 export { SCENARIOS } from './scenarios';
 export { validateScenario, ScenarioError, PROCESSOR_BEHAVIOURS } from './scenario';
@@ -31,6 +32,7 @@ export type {
   ExportTrigger,
 } from './events';
 export type { PushEnvelope, PublishRetry } from './publisher';
+export type { WarehouseSink, SinkRun } from './warehouse-sink';
 
 export interface LocalPlatform {
   /** Base URL, e.g. http://127.0.0.1:8090; services live under the config URLs' paths. */
@@ -61,6 +63,8 @@ export interface StartLocalPlatformOptions {
   now?: () => Date;
   /** Push retry tuning (tests). */
   publishRetry?: Partial<PublishRetry>;
+  /** Optional: processor runs write realistic rows here before publishing their completion. */
+  warehouse?: WarehouseSink;
 }
 
 export async function startLocalPlatform(opts: StartLocalPlatformOptions): Promise<LocalPlatform> {
@@ -83,6 +87,7 @@ export async function startLocalPlatform(opts: StartLocalPlatformOptions): Promi
     batches: new Batches(() => ctx),
     completedRuns: new Set(),
     log,
+    warehouse: opts.warehouse,
     publisher: new Publisher({
       url: opts.publishUrl,
       projectId: config.platform.projectId,

@@ -5,7 +5,7 @@ import { buildCompletionMessage, recordCountFor, type ProcessorPhase } from './c
 import type { PlatformContext } from './context';
 import type { RunEvent, RunOutcome } from './events';
 import { behaviourOf, delayOf, processorScenario, type Scenario } from './scenario';
-import { gameCount } from './schedule';
+import { gameCount, gamesFor } from './schedule';
 
 export interface RunRequest {
   phase: ProcessorPhase;
@@ -80,6 +80,10 @@ export async function executeRun(ctx: PlatformContext, req: RunRequest): Promise
     recordCount = 0;
   }
 
+  if (status === 'success') {
+    await writeToWarehouse(ctx, { phase: req.phase, spec, gameDate: req.gameDate, status, recordCount, scenario });
+  }
+
   const runKey = `${req.phase}:${spec.name}:${req.gameDate}`;
   const rerun = ctx.completedRuns.has(runKey);
   if (status === 'success') ctx.completedRuns.add(runKey);
@@ -109,4 +113,32 @@ export async function executeRun(ctx: PlatformContext, req: RunRequest): Promise
   const result = record({ ...base, outcome: 'published' });
   ctx.publisher.publish(ctx.config.topics[req.phase], message);
   return result;
+}
+
+/** The optional warehouse sink: the run's rows, written before its completion is published; failures only logged. */
+export async function writeToWarehouse(
+  ctx: PlatformContext,
+  run: {
+    phase: 1 | 2 | 3 | 4 | 5;
+    spec: ProcessorSpec;
+    gameDate: string;
+    status: CompletionStatus;
+    recordCount: number;
+    scenario: Scenario;
+  },
+): Promise<void> {
+  if (!ctx.warehouse) return;
+  try {
+    await ctx.warehouse.processorRan({
+      phase: run.phase,
+      processor: run.spec.name,
+      outputTable: run.spec.outputTable,
+      gameDate: run.gameDate,
+      status: run.status,
+      recordCount: run.recordCount,
+      games: gamesFor(run.gameDate, run.scenario, ctx.now()),
+    });
+  } catch (err) {
+    ctx.log(`warehouse write for ${run.spec.name} ${run.gameDate} failed: ${(err as Error).message}`);
+  }
 }
