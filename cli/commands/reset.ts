@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { PhaseNumber } from '../../domain/phases';
+import { parseDate, parsePhase, requireReason } from '../args';
+import { action, withCommon, type CommandModule } from '../command';
+import { notFound, refused, usageError } from '../errors';
+import { loadDateRun } from '../pipeline';
+
+const EventType = temporal.api.enums.v1.EventType;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The activity whose first scheduling marks the start of each phase's work. */
+export const PHASE_START_ACTIVITY: Partial<Record<PhaseNumber, string>> = {
+  3: 'triggerAnalytics',
+  4: 'runPrecomputeProcessor',
+  5: 'startPredictionBatch',
+  6: 'publishExportTrigger',
+};
+
+export type ResetTarget = PhaseNumber | 'last-task';
+
+export function parseResetTarget(input: string): ResetTarget {
+  if (input === 'last-task') return input;
+  const phase = parsePhase(input);
+  if (!PHASE_START_ACTIVITY[phase]) {
+    throw usageError(
+      `cannot reset to phase ${phase}: phases 1-2 run no activity of their own; use --to 3, 4, 5, 6 or last-task`,
+    );
+  }
+  return phase;
+}
+
+export async function fetchEvents(client: Client, workflowId: string, runId: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      nextPageToken,
+      maximumPageSize: 1000,
+    });
+    events.push(...(page.history?.events ?? []));
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return events;
+}
+
+/** The WorkflowTaskCompleted event just before the phase's first activity was scheduled (or the last one). */
+export function resetPoint(events: HistoryEvent[], target: ResetTarget): HistoryEvent | undefined {
+  const completed = (e: HistoryEvent) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+  if (target === 'last-task') return [...events].reverse().find(completed);
+  const activity = PHASE_START_ACTIVITY[target];
+  const index = events.findIndex(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
+      e.activityTaskScheduledEventAttributes?.activityType?.name === activity,
+  );
+  if (index < 0) return undefined;
+  return events.slice(0, index).reverse().find(completed);
+}
+
+export const resetCommand: CommandModule = {
+  name: 'reset',
+  register(program: Command) {
+    withCommon(
+      program
+        .command('reset')
+        .description(
+          "Temporal reset of a date's workflow to just before a phase started (or its last workflow task); signals are re-applied",
+        )
+        .argument('<date>', 'game date YYYY-MM-DD, today, yesterday or tomorrow')
+        .requiredOption('--to <phase|last-task>', 'phase 3-6 (its first activity is re-run) or last-task')
+        .requiredOption('--reason <text>', 'why; recorded in the reset request as "user: reason"'),
+      [
+        'gameday reset 2025-12-29 --to 4 --reason "precompute ran on stale analytics"',
+        'gameday reset 2025-12-29 --to last-task --reason "worker bug fixed" --json',
+      ],
+    ).action(
+      action<{ to: string; reason: string }>(async (ctx, args, options) => {
+        const gameDate = parseDate(args[0], 'date', ctx.config.timeZone);
+        const target = parseResetTarget(options.to);
+        const reason = requireReason(options.reason);
+        const client = await ctx.client();
+        const run = await loadDateRun(client, ctx.config, gameDate, { withState: false });
+        if (!run) throw notFound(`no pipeline workflow for ${gameDate}`, { gameDate });
+        const events = await fetchEvents(client, run.workflowId, run.runId);
+        const point = resetPoint(events, target);
+        if (!point?.eventId) {
+          throw refused(
+            target === 'last-task'
+              ? `run ${run.runId} of ${gameDate} has no completed workflow task to reset to`
+              : `phase ${target} never started in run ${run.runId} of ${gameDate} (no ${PHASE_START_ACTIVITY[target]} activity in its history): nothing to reset to`,
+            { gameDate, runId: run.runId },
+          );
+        }
+        const fullReason = `${ctx.user}: ${reason}`;
+        const response = await client.workflowService.resetWorkflowExecution({
+          namespace: ctx.namespace,
+          workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+          reason: fullReason,
+          workflowTaskFinishEventId: point.eventId,
+          requestId: randomUUID(),
+          resetReapplyType: temporal.api.enums.v1.ResetReapplyType.RESET_REAPPLY_TYPE_SIGNAL,
+          resetReapplyExcludeTypes: [temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE],
+          identity: ctx.identity,
+        });
+        const eventId = Number(point.eventId);
+        const link = ctx.uiLink(run.workflowId, response.runId);
+        ctx.print(
+          [
+            `Reset ${gameDate} to ${target === 'last-task' ? 'its last workflow task' : `before phase ${target}`} (event ${eventId} of run ${run.runId})`,
+            `New run: ${response.runId}`,
+            `Reason: ${fullReason}`,
+            `UI: ${link}`,
+          ],
+          {
+            gameDate,
+            workflowId: run.workflowId,
+            previousRunId: run.runId,
+            runId: response.runId,
+            target,
+            eventId,
+            reason: fullReason,
+            uiUrl: link,
+          },
+        );
+      }),
+    );
+  },
+};

@@ -1,0 +1,137 @@
+/** What every command needs: options, the config, the user, output, and a lazily connected Temporal client. */
+import { hostname, userInfo } from 'node:os';
+import type { Client } from '@temporalio/client';
+import { connectClient } from '../clients/temporal-connection';
+import { loadConfig } from '../config/load';
+import type { GamedayConfig } from '../config/schema';
+import { EXIT, type ExitCode } from './exit-codes';
+import { CliError, toCliError, usageError } from './errors';
+
+/** The connection and output options every command accepts. */
+export interface GlobalOptions {
+  address?: string;
+  namespace?: string;
+  apiKey?: string;
+  tls?: boolean;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  tlsCaPath?: string;
+  tlsServerName?: string;
+  connectTimeout?: string;
+  json?: boolean;
+}
+
+export class CliContext {
+  private loadedConfig?: GamedayConfig;
+  private connected?: Client;
+
+  constructor(
+    readonly options: GlobalOptions,
+    readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get json(): boolean {
+    return Boolean(this.options.json);
+  }
+
+  /** The config: defaults, GAMEDAY_CONFIG, env overrides, then --address / --namespace. */
+  get config(): GamedayConfig {
+    if (!this.loadedConfig) {
+      const env = { ...this.env };
+      if (this.options.address) env.TEMPORAL_ADDRESS = this.options.address;
+      if (this.options.namespace) env.TEMPORAL_NAMESPACE = this.options.namespace;
+      try {
+        this.loadedConfig = loadConfig(env);
+      } catch (err) {
+        throw usageError((err as Error).message);
+      }
+    }
+    return this.loadedConfig;
+  }
+
+  /** Who acts: GAMEDAY_USER, else the OS user. Recorded with every operator action. */
+  get user(): string {
+    if (this.env.GAMEDAY_USER) return this.env.GAMEDAY_USER;
+    try {
+      return userInfo().username || 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  get identity(): string {
+    return `${this.user}@${hostname()} (gameday cli)`;
+  }
+
+  get namespace(): string {
+    return this.config.temporal.namespace;
+  }
+
+  connectTimeoutMs(): number {
+    const text = this.options.connectTimeout ?? this.env.GAMEDAY_CONNECT_TIMEOUT ?? '5';
+    const seconds = Number(text);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw usageError(`invalid --connect-timeout ${JSON.stringify(text)}: expected seconds > 0`);
+    }
+    return Math.round(seconds * 1000);
+  }
+
+  /** Connects on first use (after all input was validated). */
+  async client(): Promise<Client> {
+    if (this.connected) return this.connected;
+    const config = this.config;
+    const timeout = this.connectTimeoutMs();
+    try {
+      this.connected = await connectClient(config, this.env, {
+        apiKey: this.options.apiKey,
+        tls: this.options.tls,
+        tlsCertPath: this.options.tlsCertPath,
+        tlsKeyPath: this.options.tlsKeyPath,
+        tlsCaPath: this.options.tlsCaPath,
+        tlsServerName: this.options.tlsServerName,
+        identity: this.identity,
+        connectTimeoutMs: timeout,
+      });
+    } catch (err) {
+      throw toCliError(err, config.temporal.address);
+    }
+    return this.connected;
+  }
+
+  async close(): Promise<void> {
+    await this.connected?.connection.close().catch(() => undefined);
+  }
+
+  /** The Temporal UI page of a run. */
+  uiLink(workflowId: string, runId?: string): string {
+    const base = this.config.temporal.uiUrl.replace(/\/+$/, '');
+    const path = `${base}/namespaces/${encodeURIComponent(this.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+    return runId ? `${path}/${encodeURIComponent(runId)}` : path;
+  }
+
+  /** Prints the JSON value with --json, else the text lines. */
+  print(text: string | string[], json: unknown): void {
+    if (this.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    else {
+      const lines = Array.isArray(text) ? text : [text];
+      if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+    }
+  }
+
+  /** Progress and notes for humans: stderr, silent with --json. */
+  note(line: string): void {
+    if (!this.json) process.stderr.write(`${line}\n`);
+  }
+
+  reportError(err: unknown): ExitCode {
+    const error = err instanceof CliError ? err : toCliError(err, this.loadedConfig?.temporal.address);
+    if (this.json) {
+      process.stdout.write(
+        `${JSON.stringify({ error: error.message, exitCode: error.exitCode, ...error.details }, null, 2)}\n`,
+      );
+    } else {
+      process.stderr.write(`gameday: ${error.message}\n`);
+    }
+    return error.exitCode ?? EXIT.FAILING;
+  }
+}

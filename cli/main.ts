@@ -1,0 +1,71 @@
+/**
+ * `gameday`: the operations CLI. Commands live in cli/commands/ (one file each) and are registered
+ * from the `commands` list in cli/commands/index.ts.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { commands } from './commands';
+import { scheduleCommand } from './commands/schedule';
+import { EXIT } from './exit-codes';
+
+export function buildProgram(): Command {
+  const program = new Command('gameday')
+    .description('Operate the Gameday pipeline: status, dashboard, start/rerun/backfill, force, reset, health.')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride()
+    .option('--address <host:port>', 'Temporal frontend address (env TEMPORAL_ADDRESS)')
+    .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE)')
+    .addOption(new Option('--api-key <key>', 'Temporal Cloud API key (env TEMPORAL_API_KEY)'))
+    .option('--tls', 'connect with TLS (env TEMPORAL_TLS)')
+    .option('--no-tls', 'connect without TLS')
+    .option('--tls-cert-path <file>', 'mTLS client certificate (env TEMPORAL_TLS_CLIENT_CERT_PATH)')
+    .option('--tls-key-path <file>', 'mTLS client key (env TEMPORAL_TLS_CLIENT_KEY_PATH)')
+    .option('--tls-ca-path <file>', 'server CA certificate (env TEMPORAL_TLS_SERVER_CA_CERT_PATH)')
+    .option('--tls-server-name <name>', 'TLS server name override (env TEMPORAL_TLS_SERVER_NAME)')
+    .option('--connect-timeout <seconds>', 'how long to try to reach Temporal (env GAMEDAY_CONNECT_TIMEOUT, default 5)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ gameday status                       did today's pipeline complete?
+  $ gameday dashboard --days 7
+  $ gameday force 2025-12-29 --phase 4 --reason "phase 3 stuck at 4/5"
+  $ TEMPORAL_ADDRESS=my-ns.a1b2c.tmprl.cloud:7233 TEMPORAL_NAMESPACE=my-ns.a1b2c TEMPORAL_API_KEY=... gameday status
+
+Exit codes: 0 ok, 1 degraded/not complete, 2 failing/error, 3 usage/bad input, 4 not found, 5 refused.
+Operator actions record GAMEDAY_USER (else the OS user) and --reason in the workflow history.`,
+    );
+  for (const command of commands) command.register(program);
+  scheduleCommand.register(program);
+  for (const sub of program.commands) sub.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; any other parse error is a usage error (commander already printed it).
+      const ok =
+        err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+      return ok ? EXIT.OK : EXIT.USAGE;
+    }
+    throw err;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+}
+
+/** Runs the CLI and exits with its code (bin/gameday.js calls this). */
+export function run(argv: string[] = process.argv): void {
+  main(argv).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`gameday: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(EXIT.FAILING);
+    },
+  );
+}
+
+if (require.main === module) run();
