@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
-import type { PipelineActivities, AlertRequest } from '../../activities';
+import type { PipelineActivities, AlertRequest, ExecutionLogEvent } from '../../activities';
 import { settingsActivities } from '../../activities/settings';
 import type { CompletionMessage } from '../../domain/completion-message';
 
@@ -9,6 +9,8 @@ export interface FakePlatform {
   activities: PipelineActivities;
   calls: { name: string; args: unknown[] }[];
   alerts: AlertRequest[];
+  /** Rows the workflow wrote to the execution log (kept out of `calls`: they are bookkeeping, not pipeline calls). */
+  executionLog: ExecutionLogEvent[];
   config: GamedayConfig;
 }
 
@@ -18,10 +20,12 @@ export function fakePlatform(
 ): FakePlatform {
   const calls: FakePlatform['calls'] = [];
   const alerts: AlertRequest[] = [];
+  const executionLog: ExecutionLogEvent[] = [];
   const record =
     <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
-      calls.push({ name, args });
+      if (name === 'writeExecutionLog') executionLog.push(...(args[0] as ExecutionLogEvent[]));
+      else calls.push({ name, args });
       return fn(...args);
     };
   const base: PipelineActivities = {
@@ -35,12 +39,27 @@ export function fakePlatform(
     raiseAlert: async (alert) => {
       alerts.push(alert);
     },
+    // The warehouse is off by default: gates open, nothing logged.
+    checkDataGate: async (request) => ({
+      ...request,
+      enabled: false,
+      passed: true,
+      checks: [],
+      recheckAfterMs: 300_000,
+    }),
+    getPredictionSummary: async (gameDate) => ({
+      gameDate,
+      activePredictions: 0,
+      produced: false,
+      avgFeatureQuality: null,
+    }),
+    writeExecutionLog: async (events) => events.length,
   };
   const merged = { ...base, ...overrides } as PipelineActivities;
   const activities = Object.fromEntries(
     Object.entries(merged).map(([name, fn]) => [name, record(name, fn as (...args: unknown[]) => Promise<unknown>)]),
   ) as unknown as PipelineActivities;
-  return { activities, calls, alerts, config };
+  return { activities, calls, alerts, executionLog, config };
 }
 
 let sequence = 0;
