@@ -1,5 +1,13 @@
+import type { BigQuery } from '@google-cloud/bigquery';
 import type { GamedayConfig } from '../config/schema';
-import { alertActivities, type AlertChannel, logChannel } from './alerts/alerts';
+import type { Client } from '@temporalio/client';
+import {
+  alertActivities,
+  defaultAlertDeps,
+  notificationActivities,
+  type AlertChannel,
+  type AlertDeps,
+} from './alerts/alerts';
 import { analyticsActivities } from './platform/analytics';
 import { exportActivities } from './platform/export';
 import { createPlatformClient, type PlatformClient } from './platform/http';
@@ -7,24 +15,35 @@ import { precomputeActivities } from './platform/precompute';
 import { predictionActivities } from './platform/predictions';
 import { scheduleActivities } from './platform/schedule';
 import { settingsActivities } from './settings';
+import { temporalActivities } from './temporal/operations';
+import { warehouseActivities } from './warehouse';
 
 export interface ActivityDeps {
   platform?: PlatformClient;
   alertChannels?: AlertChannel[];
+  /** The BigQuery client of the warehouse activities (default: built from config.warehouse, ADC in production). */
+  bigQuery?: BigQuery;
 }
 
 /** Every activity the pipeline calls, bound to one config. */
 export function createActivities(config: GamedayConfig, deps: ActivityDeps = {}) {
   const platform = deps.platform ?? createPlatformClient(config);
   const platformDeps = { config, platform };
+  const { countScheduledGames: countScheduledGamesInWarehouse, ...warehouse } = warehouseActivities(
+    config,
+    deps.bigQuery,
+  );
   return {
     ...settingsActivities(config),
     ...scheduleActivities(platformDeps),
+    // With the warehouse on, games come from nba_raw.nbac_schedule; the platform's /schedule is the fallback.
+    ...(config.warehouse.enabled ? { countScheduledGames: countScheduledGamesInWarehouse } : {}),
+    ...warehouse,
     ...analyticsActivities(platformDeps),
     ...precomputeActivities(platformDeps),
     ...predictionActivities(platformDeps),
     ...exportActivities(platformDeps),
-    ...alertActivities(deps.alertChannels ?? [logChannel]),
+    ...alertActivities(alertDeps(config, deps)),
   };
 }
 
@@ -33,3 +52,27 @@ export type { AnalyticsTrigger } from './platform/analytics';
 export type { PrecomputeRun, PrecomputeResult } from './platform/precompute';
 export type { PredictionStart, PredictionBatchStatus } from './platform/predictions';
 export type { AlertRequest } from './alerts/alerts';
+export type { DataGateRequest, DataGateResult, ExecutionLogEvent, PredictionSummary } from './warehouse';
+
+/** Alert channels and ledger: the given channels, else those configured by env/config (shared per config). */
+function alertDeps(config: GamedayConfig, deps: OperationsDeps): AlertDeps {
+  return deps.alertChannels ? { channels: deps.alertChannels, config } : defaultAlertDeps(config);
+}
+
+export interface OperationsDeps {
+  alertChannels?: AlertChannel[];
+  /** The client the operations activities use (default: the worker's client from the activity Context). */
+  client?: Client;
+}
+
+/** The activities of the selfHeal, dailySummary and scheduledPipeline workflows: Temporal itself, notifications. */
+export function createOperationsActivities(config: GamedayConfig, deps: OperationsDeps = {}) {
+  return {
+    ...temporalActivities({ config, client: deps.client }),
+    ...notificationActivities(alertDeps(config, deps)),
+  };
+}
+
+export type OperationsActivities = ReturnType<typeof createOperationsActivities>;
+export type { Notification, DeliveryOutcome } from './alerts/alerts';
+export type { OperationsSettings, PipelineInspection, ForceRequest, ForceOutcome } from './temporal/operations';

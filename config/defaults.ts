@@ -210,6 +210,8 @@ export const DEFAULT_CONFIG = {
       } as Record<string, number>,
       /** Before phase 4: scheduled games (by team pair) with analytics rows, in percent. */
       minScheduleCoveragePct: 80,
+      /** minRows are for a slate this large; smaller slates need proportionally fewer rows. */
+      fullSlateGames: 15,
       /** Before phase 5: at least this many phase-4 tables have rows for the date ... */
       minPhase4Tables: 3,
       /** ... and these always do. */

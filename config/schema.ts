@@ -94,6 +94,7 @@ export const configSchema = z
       gates: z.strictObject({
         recheckMinutes: minutes,
         minRows: z.record(name, z.number().int().nonnegative('must not be negative')),
+        fullSlateGames: z.number().int().min(1).max(30),
         minScheduleCoveragePct: percent,
         minPhase4Tables: z.number().int().nonnegative('must not be negative'),
         requiredPhase4Tables: z.array(name),

@@ -74,6 +74,7 @@ async function main(): Promise<number> {
     `timers scaled by ${stack.config.timeScale.toFixed(4)} (the partial trigger waits ${Math.round(stack.config.quorum.partialTriggerAfterMinutes * 60 * stack.config.timeScale)} s)`,
   );
   try {
+    await stack.prepareDate(gameDate);
     const state = await runDate({
       client: stack.client,
       config: stack.config,

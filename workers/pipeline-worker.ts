@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type Runtime } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities, createOperationsActivities, type ActivityDeps } from '../activities';
 import type { GamedayConfig } from '../config/schema';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -18,6 +18,7 @@ export async function createPipelineWorker(options: {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities(config, options.deps),
+    // Operations activities (self-heal, summary) use the worker's own client from the activity Context.
+    activities: { ...createActivities(config, options.deps), ...createOperationsActivities(config, options.deps) },
   });
 }

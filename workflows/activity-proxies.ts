@@ -49,3 +49,21 @@ export const alertActivity = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
+
+/** Data gates: one check is a few warehouse queries; a failing gate is re-checked on the gate's own timer. */
+export const gateActivity = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: PERMANENT,
+  },
+});
+
+/** Execution-log rows: the write is a MERGE on the event key, so retries never duplicate a row. */
+export const executionLogActivity = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});

@@ -30,7 +30,9 @@ import {
   settingsActivity,
   triggerActivities,
 } from './activity-proxies';
+import { awaitDataGate, ExecutionLog, type GateHost } from './data-gates';
 import { forcePhaseUpdate, pipelineStateQuery, processorCompletedSignal } from './definitions';
+import { startPredictionsDeadline } from './predictions-deadline';
 import {
   applyCompletion,
   completedProcessors,
@@ -95,10 +97,13 @@ class PipelineRun {
   /** Operator restarts per phase, so a restarted trigger gets a fresh idempotency key. */
   private readonly restarts: Partial<Record<PhaseNumber, number>> = {};
   private shownSearchAttributes = '';
+  /** Rows of nba_orchestration.processor_execution_log for this run (data-gates.ts). */
+  private readonly executionLog: ExecutionLog;
 
   constructor(private readonly input: PipelineInput) {
     const info = workflowInfo();
     this.state = createPipelineState(input.gameDate, info.workflowId, info.runId, iso(Date.now()));
+    this.executionLog = new ExecutionLog(this.state);
     setHandler(pipelineStateQuery, () => this.state);
     setHandler(processorCompletedSignal, (message) => this.receive(message));
     setHandler(forcePhaseUpdate, (request) => this.force(request), {
@@ -108,6 +113,7 @@ class PipelineRun {
 
   async execute(): Promise<PipelineState> {
     const { state } = this;
+    void this.executionLog.run();
     this.settings = await settingsActivity.loadRunSettings();
     this.mode = this.input.mode ?? modeForDate(state.gameDate, Date.now(), this.settings.timeZone);
     state.mode = this.mode;
@@ -120,6 +126,7 @@ class PipelineRun {
       for (const phase of Object.values(state.phases)) phase.status = 'SKIPPED';
       return this.finish('NO_GAMES');
     }
+    startPredictionsDeadline({ state, settings: this.settings, mode: this.mode, alert: (...a) => this.alert(...a) });
 
     let phase: number = this.input.fromPhase ?? 1;
     for (let earlier = 1; earlier < phase; earlier++) {
@@ -133,6 +140,7 @@ class PipelineRun {
     this.state.status = status;
     this.state.completedAt = iso(Date.now());
     this.syncSearchAttributes();
+    await this.executionLog.settled();
     await condition(allHandlersFinished);
     return this.state;
   }
@@ -189,12 +197,26 @@ class PipelineRun {
       case 3:
         return this.runAnalytics();
       case 4:
-        return this.underSla(4, () => this.runPrecompute());
+        return this.gated(4, () => this.underSla(4, () => this.runPrecompute()));
       case 5:
-        return this.underSla(5, () => this.runPredictions());
+        return this.gated(5, () => this.underSla(5, () => this.runPredictions()));
       case 6:
-        return this.underSla(6, () => this.runExport());
+        return this.gated(6, () => this.underSla(6, () => this.runExport()));
     }
+  }
+
+  /** The phase's data gate (data-gates.ts) before its body: BLOCKED until it passes, an operator skips it, or a force. */
+  private async gated(phase: PhaseNumber, body: () => Promise<PhaseResult>): Promise<PhaseResult> {
+    const host: GateHost = {
+      state: this.state,
+      executionLog: this.executionLog,
+      slaMs: (p) => this.requireSettings().slaMs[p],
+      forceRequested: () => this.pendingForce !== undefined,
+      setPhaseStatus: (p, status) => this.setPhaseStatus(p, status),
+      alert: (kind, p, message, fixCommand) => this.alert(kind, p, message, fixCommand),
+      forceCommand: (p, why) => this.forceCommand(p, why),
+    };
+    return (await awaitDataGate(host, phase)) === 'forced' ? 'forced' : body();
   }
 
   // ---- phases ---------------------------------------------------------------------------------

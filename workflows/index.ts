@@ -1,1 +1,4 @@
 export { gameDatePipeline } from './game-date-pipeline';
+export { scheduledPipeline } from './scheduled-pipeline';
+export { selfHeal } from './self-heal';
+export { dailySummary } from './daily-summary';

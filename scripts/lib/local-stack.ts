@@ -9,6 +9,11 @@ import { startBridge, type BridgeServer } from '../../bridge/server';
 import { startLocalPlatform, type LocalPlatform, type Scenario } from '../../local-platform';
 import { createPipelineWorker } from '../../workers/pipeline-worker';
 import { PIPELINE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { applyWarehouse } from '../../warehouse/apply';
+import { createBigQueryClient } from '../../warehouse/client';
+import { emulatorUnavailableReason, startBigQueryEmulator } from '../../warehouse/emulator';
+import { bigQuerySink, seedDate, seedDemoDates } from '../../warehouse/seed';
+import { gamesFor } from '../../local-platform/schedule';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -19,6 +24,13 @@ export interface LocalStack {
   bridge: BridgeServer;
   worker: Worker;
   uiUrl: string;
+  /** The BigQuery emulator's endpoint when the warehouse is on. */
+  warehouseEndpoint?: string;
+  /**
+   * What the platform has before a date's pipeline starts: its schedule in nba_raw.nbac_schedule (the season
+   * schedule scraper loads dates in advance). Clears the date's other platform rows, so a re-run starts over.
+   */
+  prepareDate(gameDate: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,6 +42,11 @@ export interface LocalStackOptions {
   randomPorts?: boolean;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Start the BigQuery emulator, create and seed the warehouse, and let the local platform write its rows
+   * there, so games, gates and the execution log are real queries. Default: on when the emulator is installed.
+   */
+  warehouse?: boolean;
 }
 
 /**
@@ -75,6 +92,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log: (line) => log(`[bridge] ${line}`),
     });
     stops.push(() => bridge.close());
+    const warehouse = await startWarehouse(options, base, log);
+    if (warehouse) stops.push(() => warehouse.stop());
     const platformPort = options.randomPorts ? 0 : Number(new URL(base.platform.scheduleUrl).port);
     const platform = await startLocalPlatform({
       config: base,
@@ -82,10 +101,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       publishUrl: bridge.pushUrl,
       port: platformPort,
       log: (line) => log(`[platform] ${line}`),
+      warehouse: warehouse?.sink,
     });
     stops.push(() => platform.close());
     const config = loadConfig(env, {
       timeScale,
+      ...(warehouse ? { warehouse: warehouse.settings } : {}),
       temporal: { address: server.address, uiUrl: uiUrl || base.temporal.uiUrl },
       platform: {
         scheduleUrl: platform.url,
@@ -95,15 +116,66 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         exportPushUrl: `${platform.url}/export/push`,
       },
     });
-    const worker = await createPipelineWorker({ config, connection: server.nativeConnection });
+    const worker = await createPipelineWorker({
+      config,
+      connection: server.nativeConnection,
+      deps: warehouse ? { bigQuery: warehouse.bq } : undefined,
+    });
     const running = worker.run();
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    return { config, client: server.client, platform, bridge, worker, uiUrl, stop };
+    return {
+      config,
+      client: server.client,
+      platform,
+      bridge,
+      worker,
+      uiUrl,
+      warehouseEndpoint: warehouse?.settings.apiEndpoint,
+      prepareDate: async (gameDate) => {
+        if (!warehouse) return;
+        await seedDate(warehouse.bq, config, gameDate, gamesFor(gameDate, platform.scenario(), new Date()), {
+          nbac_schedule: true,
+        });
+      },
+      stop,
+    };
   } catch (err) {
     await stop();
+    throw err;
+  }
+}
+
+/**
+ * The warehouse of the local stack: the BigQuery emulator (pinned PyPI package), the datasets, tables and
+ * view, the demo dates' schedule, and a sink through which the local platform writes its rows.
+ */
+async function startWarehouse(options: LocalStackOptions, base: GamedayConfig, log: (line: string) => void) {
+  const unavailable = emulatorUnavailableReason();
+  if (options.warehouse === false) return undefined;
+  if (unavailable) {
+    if (options.warehouse) throw new Error(`the BigQuery emulator cannot start: ${unavailable}`);
+    log(`[warehouse] off: ${unavailable}`);
+    return undefined;
+  }
+  const emulator = await startBigQueryEmulator();
+  try {
+    const settings = {
+      ...base.warehouse,
+      enabled: true,
+      projectId: emulator.projectId,
+      apiEndpoint: emulator.apiEndpoint,
+    };
+    const config = loadConfig(options.env ?? process.env, { warehouse: settings });
+    const bq = createBigQueryClient(config.warehouse);
+    const changes = await applyWarehouse(bq, config, { platformTables: true });
+    log(`[warehouse] BigQuery emulator ${emulator.apiEndpoint}: ${changes.length} objects applied`);
+    await seedDemoDates(bq, config);
+    return { settings, bq, sink: bigQuerySink(bq, config), stop: () => emulator.stop() };
+  } catch (err) {
+    await emulator.stop();
     throw err;
   }
 }

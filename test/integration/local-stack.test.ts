@@ -5,6 +5,13 @@ import { SCENARIOS } from '../../local-platform';
 import { pipelineStateQuery } from '../../workflows/definitions';
 import { quietRuntime } from '../helpers/tools';
 
+// Jest cannot run teeny-request's dynamic import of node-fetch: see test/warehouse/teeny-request-shim.ts.
+jest.mock('teeny-request', () =>
+  (
+    jest.requireActual('../warehouse/teeny-request-shim') as { teenyRequestWithNodeFetch(): unknown }
+  ).teenyRequestWithNodeFetch(),
+);
+
 /** The whole date on the dev server: local platform -> Pub/Sub push -> bridge -> signals -> workflow -> HTTP triggers. */
 let stack: LocalStack;
 beforeAll(async () => {
@@ -14,6 +21,9 @@ beforeAll(async () => {
     persistent: false,
     randomPorts: true,
     env: { GAMEDAY_TIME_SCALE: String(1 / 60) },
+    log: (line) => {
+      if (line.startsWith('[warehouse]')) console.log(line);
+    },
   });
 });
 afterAll(async () => {
@@ -22,6 +32,7 @@ afterAll(async () => {
 
 test('a whole date runs through the bridge and the local platform to COMPLETE', async () => {
   const lines: string[] = [];
+  await stack.prepareDate('2025-12-29');
   const state = await runDate({
     client: stack.client,
     config: stack.config,
@@ -38,6 +49,14 @@ test('a whole date runs through the bridge and the local platform to COMPLETE', 
     executionId: expect.any(String),
   });
   expect(lines).toContain('phase 3 (analytics): COMPLETE 5/5 complete (all 5 expected processors complete)');
+  if (stack.warehouseEndpoint) {
+    // The gates were real queries against the rows the local platform wrote into the BigQuery emulator.
+    expect(state.phases[4].gate).toMatchObject({ status: 'PASSED' });
+    expect(state.phases[5].gate?.checks.map((c) => c.check)).toEqual(expect.arrayContaining(['clean_features']));
+    expect(state.phases[6].gate?.checks[0]).toMatchObject({ passed: true });
+  } else {
+    console.warn('the BigQuery emulator is not installed: the warehouse gates were not exercised');
+  }
 
   const events = stack.platform.events();
   const calls = events.filter((e) => e.type === 'request').map((e) => (e as { method: string; path: string }).path);
@@ -59,6 +78,7 @@ test('a whole date runs through the bridge and the local platform to COMPLETE', 
 });
 
 test('starting the same date twice gives one workflow', async () => {
+  await stack.prepareDate('2025-12-30');
   const first = await startOrAttach(stack.client, stack.config, { gameDate: '2025-12-30' });
   const second = await startOrAttach(stack.client, stack.config, { gameDate: '2025-12-30' });
   expect(first.started).toBe(true);
@@ -98,6 +118,7 @@ test('an early completion starts its date through the bridge (signal-with-start)
     record_count: 250,
     output_table: null,
   };
+  await stack.prepareDate('2026-01-15');
   const accepted = await push(envelope(message));
   expect(accepted.status).toBe(200);
   expect(await accepted.json()).toMatchObject({ delivered: true, workflowId: 'gameday-2026-01-15' });
@@ -133,6 +154,7 @@ test('the 2025-12-29 incident replays: one processor never completes, the partia
   stack.platform.setScenario(SCENARIOS.incident);
   try {
     const lines: string[] = [];
+    await stack.prepareDate('2025-12-31');
     const state = await runDate({
       client: stack.client,
       config: stack.config,

@@ -30,7 +30,13 @@ describeWithEmulator('Pub/Sub emulator', () => {
     // No GCE metadata server here: without this the auth library probes for one and keeps a timer alive.
     process.env.METADATA_SERVER_DETECTION = 'none';
     pubsub = new PubSub({ projectId: config.platform.projectId });
-    stack = await startLocalStack({ scenario: SCENARIOS.happy, persistent: false, randomPorts: true, env: {} });
+    stack = await startLocalStack({
+      scenario: SCENARIOS.happy,
+      persistent: false,
+      randomPorts: true,
+      env: {},
+      warehouse: false,
+    });
   });
   afterAll(async () => {
     await pubsub?.close();

@@ -129,3 +129,16 @@ test('an invalid game date fails the workflow at once with a clear error', async
   });
   expect(fake.calls).toHaveLength(0);
 });
+
+test('cancelling a waiting pipeline closes it as cancelled', async () => {
+  const fake = fakePlatform();
+  const { worker, taskQueue } = await pipelineWorker(env, fake.activities);
+  await worker.runUntil(async () => {
+    const handle = await startPipeline(env, taskQueue, { gameDate: DATE });
+    await signalAll(handle, upstreamCompletions(fake.config, DATE));
+    await env.sleep('1 minute');
+    await handle.cancel();
+    await expect(handle.result()).rejects.toMatchObject({ cause: { name: 'CancelledFailure' } });
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+  });
+});
