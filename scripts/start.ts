@@ -71,6 +71,11 @@ async function main(): Promise<number> {
     `Temporal ${stack.config.temporal.address}, UI ${stack.uiUrl}, bridge ${stack.bridge.pushUrl}, platform ${stack.platform.url}`,
   );
   print(
+    stack.warehouseEndpoint
+      ? `warehouse: BigQuery emulator ${stack.warehouseEndpoint} (games, gates and the execution log are real queries)`
+      : 'warehouse: off (the BigQuery emulator is not installed: run `npm run setup`)',
+  );
+  print(
     `timers scaled by ${stack.config.timeScale.toFixed(4)} (the partial trigger waits ${Math.round(stack.config.quorum.partialTriggerAfterMinutes * 60 * stack.config.timeScale)} s)`,
   );
   try {
