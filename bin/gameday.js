@@ -1,6 +1,29 @@
 #!/usr/bin/env node
-// The `gameday` launcher: registers tsx's CommonJS loader and runs the TypeScript CLI (cli/main.ts).
+// The `gameday` launcher. It runs the precompiled CLI that the setup step builds (.tools/cli/gameday.js) while
+// that file is newer than every source it was built from; otherwise the TypeScript sources through tsx.
 /* eslint-disable @typescript-eslint/no-require-imports */
 'use strict';
-require('tsx/cjs');
-require('../cli/main.ts').run();
+const { existsSync, readFileSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+
+function freshBundle() {
+  const dir = join(__dirname, '..', '.tools', 'cli');
+  const bundle = join(dir, 'gameday.js');
+  const inputs = join(dir, 'inputs.json');
+  if (!existsSync(bundle) || !existsSync(inputs)) return undefined;
+  const builtAt = statSync(bundle).mtimeMs;
+  try {
+    const sources = JSON.parse(readFileSync(inputs, 'utf8'));
+    return sources.every((source) => statSync(source).mtimeMs <= builtAt) ? bundle : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const bundle = process.env.GAMEDAY_CLI_FROM_SOURCE ? undefined : freshBundle();
+if (bundle) {
+  require(bundle).run();
+} else {
+  require('tsx/cjs');
+  require('../cli/main.ts').run();
+}

@@ -51,9 +51,31 @@ function ensurePythonTools() {
   log('installed PyPI tools into .tools/venv');
 }
 
+// The `gameday` CLI precompiled into one file (node_modules stay external), so a command starts without
+// transpiling TypeScript; bin/gameday.js uses it only while it is newer than every source file it came from.
+async function buildCli() {
+  const outfile = join(root, '.tools', 'cli', 'gameday.js');
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [join(root, 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    outfile,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const inputs = Object.keys(result.metafile.inputs).map((input) => join(root, input));
+  writeFileSync(join(root, '.tools', 'cli', 'inputs.json'), JSON.stringify(inputs));
+  log('built the gameday CLI (.tools/cli/gameday.js)');
+}
+
 try {
   ensureNodeModules();
   ensurePythonTools();
+  await buildCli();
 } catch (err) {
   console.error(`[setup] failed: ${err.message}`);
   process.exit(1);
