@@ -143,33 +143,36 @@ function targets(config: GamedayConfig, names?: ScheduleName[]): DesiredSchedule
   return desiredSchedules(config).filter((d) => d.enabled && (!names?.length || names.includes(d.name)));
 }
 
-export async function pauseSchedules(
+/** Pauses or unpauses the configured schedules (all, or the named ones) with the operator's note. */
+async function setPaused(
   client: Client,
   config: GamedayConfig,
   names: ScheduleName[] | undefined,
   note: string,
+  paused: boolean,
 ): Promise<string[]> {
   const done: string[] = [];
   for (const d of targets(config, names)) {
-    await client.schedule.getHandle(d.scheduleId).pause(note);
+    const handle = client.schedule.getHandle(d.scheduleId);
+    await (paused ? handle.pause(note) : handle.unpause(note));
     done.push(d.scheduleId);
   }
   return done;
 }
 
-export async function unpauseSchedules(
+export const pauseSchedules = (
   client: Client,
   config: GamedayConfig,
   names: ScheduleName[] | undefined,
   note: string,
-): Promise<string[]> {
-  const done: string[] = [];
-  for (const d of targets(config, names)) {
-    await client.schedule.getHandle(d.scheduleId).unpause(note);
-    done.push(d.scheduleId);
-  }
-  return done;
-}
+) => setPaused(client, config, names, note, true);
+
+export const unpauseSchedules = (
+  client: Client,
+  config: GamedayConfig,
+  names: ScheduleName[] | undefined,
+  note: string,
+) => setPaused(client, config, names, note, false);
 
 /** Takes the schedule's action now (its date derives from now); overlap ALLOW_ALL: a manual run is never dropped. */
 export async function triggerSchedule(client: Client, config: GamedayConfig, name: ScheduleName): Promise<string> {
