@@ -157,6 +157,8 @@ export const DEFAULT_CONFIG = {
   },
   predictions: {
     pollIntervalSeconds: 30,
+    /** A batch still in progress after this long fails phase 5 (and alerts) instead of being polled for ever. */
+    maxWaitMinutes: 180,
     minCompletionPct: 80,
     minActivePredictions: 10,
     deadlineET: '14:00',

@@ -23,6 +23,7 @@ export function toRunSettings(config: GamedayConfig): RunSettings {
     minimumComplete: config.quorum.minimumComplete,
     slaMs: Object.fromEntries(PHASES.map((p) => [p, scale(slaMinutes(p) * MINUTE)])) as RunSettings['slaMs'],
     predictionPollMs: scale(config.predictions.pollIntervalSeconds * 1000),
+    predictionMaxWaitMs: scale(config.predictions.maxWaitMinutes * MINUTE),
     minCompletionPct: config.predictions.minCompletionPct,
     deadlineET: config.predictions.deadlineET,
     operatorWaitMs: scale(config.operatorWaitHours * 60 * MINUTE),

@@ -58,6 +58,7 @@ export const configSchema = z
     }),
     predictions: z.strictObject({
       pollIntervalSeconds: z.number().positive().max(3600),
+      maxWaitMinutes: minutes,
       minCompletionPct: z.number().min(0).max(100),
       minActivePredictions: z.number().int().min(0),
       deadlineET: hhmm,

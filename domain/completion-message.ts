@@ -75,7 +75,7 @@ export function parseCompletionMessage(input: unknown): ParseResult<CompletionMe
       return { ok: false, error: `completion message field ${key} must be a number` };
     }
   }
-  if (!((raw.phase as string) in MESSAGE_PHASES)) {
+  if (typeof raw.phase !== 'string' || !Object.hasOwn(MESSAGE_PHASES, raw.phase)) {
     return {
       ok: false,
       error: `unknown phase ${JSON.stringify(raw.phase)}: expected one of ${Object.keys(MESSAGE_PHASES).join(', ')}`,

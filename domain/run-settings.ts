@@ -31,6 +31,8 @@ export interface RunSettings {
   minimumComplete: number;
   slaMs: Record<PhaseNumber, number>;
   predictionPollMs: number;
+  /** A prediction batch still in progress after this long fails phase 5 (an operator can restart it). */
+  predictionMaxWaitMs: number;
   minCompletionPct: number;
   deadlineET: string;
   operatorWaitMs: number;

@@ -76,7 +76,7 @@ export async function awaitDataGate(host: GateHost, phase: PhaseNumber): Promise
     let enabled = true;
     let recheckAfterMs = 5 * 60_000;
     try {
-      const result = await gateActivity.checkDataGate({ gameDate: state.gameDate, phase });
+      const result = await gateActivity.checkDataGate({ gameDate: state.gameDate, phase, mode: state.mode });
       checks = result.checks;
       enabled = result.enabled;
       recheckAfterMs = result.recheckAfterMs;

@@ -160,8 +160,8 @@ class PipelineRun {
           return phase + 1;
         }
       } catch (err) {
-        if (!(err instanceof ActivityFailure)) throw err;
-        const cause = err.cause instanceof Error ? err.cause.message : err.message;
+        if (isCancellation(err) || !(err instanceof ActivityFailure || err instanceof ApplicationFailure)) throw err;
+        const cause = err instanceof ActivityFailure && err.cause instanceof Error ? err.cause.message : err.message;
         phaseState.error = cause;
         this.setPhaseStatus(phase, 'FAILED');
         await this.alert(
@@ -183,9 +183,9 @@ class PipelineRun {
           );
         }
       }
-      const next = await this.applyForce(phase);
+      const { next, restart } = await this.applyForce(phase);
       if (next !== phase) return next;
-      this.restarts[phase] = (this.restarts[phase] ?? 0) + 1;
+      if (restart) this.restarts[phase] = (this.restarts[phase] ?? 0) + 1;
     }
   }
 
@@ -259,7 +259,10 @@ class PipelineRun {
   private async runPredictions(): Promise<PhaseResult> {
     const settings = this.requireSettings();
     const phaseState = this.state.phases[5];
-    const start = await predictionStartActivity.startPredictionBatch(this.triggerIds(5));
+    const start = await predictionStartActivity.startPredictionBatch({
+      ...this.triggerIds(5),
+      force: (this.restarts[5] ?? 0) > 0,
+    });
     if (start.outcome === 'no_games') {
       this.markTriggered(5, 'coordinator /start');
       return { reason: 'coordinator found no games scheduled' };
@@ -273,18 +276,22 @@ class PipelineRun {
       const status = await readActivities.getPredictionBatchStatus(start.batchId);
       phaseState.details = { ...phaseState.details, ...status };
       if (status.status === 'complete') {
-        const degraded = status.completionPct < settings.minCompletionPct;
-        if (degraded) {
-          await this.alert(
-            'PHASE_DEGRADED',
-            5,
-            `predictions for ${this.state.gameDate} completed at ${status.completionPct}% (< ${settings.minCompletionPct}%)`,
+        if (status.completionPct < settings.minCompletionPct) {
+          throw ApplicationFailure.nonRetryable(
+            `batch ${start.batchId} completed at ${status.completionPct}%, below ${settings.minCompletionPct}% (force phase 6 to export it anyway)`,
+            'PredictionsBelowThreshold',
           );
         }
-        return { reason: `batch ${start.batchId} complete at ${status.completionPct}%`, degraded };
+        return { reason: `batch ${start.batchId} complete at ${status.completionPct}%` };
       }
       if (status.status !== 'in_progress') {
         throw ApplicationFailure.nonRetryable(`batch ${start.batchId} status ${status.status}`, 'PredictionBatchLost');
+      }
+      if (Date.now() - Date.parse(phaseState.triggeredAt as string) > settings.predictionMaxWaitMs) {
+        throw ApplicationFailure.nonRetryable(
+          `batch ${start.batchId} still in progress at ${status.completionPct}% after ${formatDuration(settings.predictionMaxWaitMs)}`,
+          'PredictionBatchStalled',
+        );
       }
       const forced = await condition(() => this.pendingForce !== undefined, settings.predictionPollMs);
       if (forced) return 'forced';
@@ -420,9 +427,18 @@ class PipelineRun {
     return this.state;
   }
 
-  /** Consumes the pending force at `current`: the phases before the target finish as forced; returns the target. */
-  private async applyForce(current: PhaseNumber): Promise<PhaseNumber> {
+  /**
+   * Consumes the pending force at `current`: the phases before the target finish as forced and the target
+   * starts (a restart when it is the current phase). A force that a phase finishing in the meantime made
+   * stale (its target is now behind) is dropped, and the current phase goes on without a restart.
+   */
+  private async applyForce(current: PhaseNumber): Promise<{ next: PhaseNumber; restart: boolean }> {
     const request = this.pendingForce as ForcePhaseRequest;
+    this.pendingForce = undefined;
+    if (request.phase < current || isFinished(this.state.phases[request.phase])) {
+      log.warn('dropped a stale force', { phase: request.phase, current, reason: request.reason });
+      return { next: current, restart: false };
+    }
     const by = `forced by ${request.user ?? 'unknown'}: ${request.reason}`;
     if (request.phase > current) {
       const missing = Object.entries(this.state.phases[current].processors)
@@ -434,9 +450,8 @@ class PipelineRun {
       }
       this.state.phases[request.phase].triggerReason = by;
     }
-    this.pendingForce = undefined;
     await this.alert('PHASE_FORCED', request.phase, `${phaseLabel(request.phase)} of ${this.state.gameDate} ${by}`);
-    return request.phase;
+    return { next: request.phase, restart: request.phase === current };
   }
 
   // ---- bookkeeping -------------------------------------------------------------------------------
@@ -496,12 +511,16 @@ class PipelineRun {
     message: string,
     fixCommand?: string,
   ): Promise<void> {
-    const key = `${this.state.workflowId}:${kind}:${phase ?? 'pipeline'}`;
+    const restart = phase && this.restarts[phase] ? `#${this.restarts[phase]}` : '';
+    const key = `${this.state.workflowId}:${kind}:${phase ?? 'pipeline'}${restart}`;
     if (this.state.alerts.some((a) => a.key === key)) return;
     const record: AlertRecord = { key, kind, phase, message, fixCommand, raisedAt: iso(Date.now()) };
     this.state.alerts.push(record);
     try {
-      await alertActivity.raiseAlert({ ...record, gameDate: this.state.gameDate, workflowId: this.state.workflowId });
+      // Recorded means sent: a cancelled scope (e.g. the SLA watcher) must not cut the delivery short.
+      await CancellationScope.nonCancellable(() =>
+        alertActivity.raiseAlert({ ...record, gameDate: this.state.gameDate, workflowId: this.state.workflowId }),
+      );
     } catch (err) {
       log.error('alert delivery failed', { key, error: (err as Error).message });
     }
@@ -516,7 +535,8 @@ class PipelineRun {
     const suffix = processor ? `:${processor}` : '';
     return {
       gameDate: this.state.gameDate,
-      idempotencyKey: `${this.state.workflowId}:phase${phase}${suffix}${restart}`,
+      // The run ID makes a rerun or a reset trigger anew; activity retries within a run share the key.
+      idempotencyKey: `${this.state.workflowId}:${this.state.runId}:phase${phase}${suffix}${restart}`,
       correlationId: this.state.workflowId,
     };
   }

@@ -72,7 +72,8 @@ export function applyCompletion(
     return reject(`message for ${message.game_date} delivered to the ${state.gameDate} pipeline`, ids);
   }
   const phase = MESSAGE_PHASES[message.phase];
-  const name = normalizeProcessorName(message.processor_name, message.output_table, settings.processors[phase as 1]);
+  const known = settings.processors[phase as 1] ?? [];
+  const name = normalizeProcessorName(message.processor_name, message.output_table, known);
   if (!name) return reject(`unknown processor ${message.processor_name} for phase ${phase}`, ids);
   if (seenExecutionIds.has(message.execution_id)) {
     state.duplicateMessages += 1;

@@ -25,8 +25,11 @@ interface CoordinatorAnswer {
 /** Phase 5: the prediction coordinator's `/start` and `/status`. */
 export function predictionActivities({ config, platform }: PlatformDeps) {
   return {
-    /** 409 attaches to the running batch; 503 DATA_INCOMPLETE is retried by policy; 404 fails the phase. */
-    async startPredictionBatch(request: TriggerRequest): Promise<PredictionStart> {
+    /**
+     * 409 attaches to the running batch; 503 DATA_INCOMPLETE is retried by policy; 404 fails the phase.
+     * `force` (an operator's restart) replaces a running batch instead of attaching to it.
+     */
+    async startPredictionBatch(request: TriggerRequest & { force?: boolean }): Promise<PredictionStart> {
       let answer: { status: number; body: unknown };
       try {
         answer = await platform({
@@ -36,7 +39,7 @@ export function predictionActivities({ config, platform }: PlatformDeps) {
           body: {
             game_date: request.gameDate,
             correlation_id: request.correlationId,
-            force: false,
+            force: request.force ?? false,
             prediction_run_mode: config.predictions.predictionRunMode,
             skip_completeness_check: false,
           },

@@ -1,4 +1,5 @@
 /** The data gates in front of phases 4-6: warehouse checks with thresholds from config.warehouse.gates. */
+import type { PipelineMode } from '../../domain/dates';
 import type { GateCheckResult } from '../../domain/pipeline-state';
 import {
   analyticsGameIds,
@@ -12,6 +13,11 @@ import {
 export interface DataGateRequest {
   gameDate: string;
   phase: number;
+  /**
+   * The run's mode. Before phase 4, `overnight` checks every minimum-rows table and the schedule coverage of
+   * played games; `same_day`/`tomorrow` (games not played yet) check only the tables their processors write.
+   */
+  mode?: PipelineMode;
 }
 
 export interface DataGateResult {
@@ -47,8 +53,21 @@ export function requiredRows(minimum: number, gamesScheduled: number, fullSlateG
   return Math.max(1, Math.ceil(minimum * share));
 }
 
-export async function phase3RowChecks(deps: WarehouseDeps, gameDate: string): Promise<GateCheckResult[]> {
-  const { minRows, fullSlateGames } = deps.config.warehouse.gates;
+/** The minimum-rows tables that the mode's phase-3 processors write (all of them for overnight). */
+export function minRowsForMode(config: WarehouseDeps['config'], mode: PipelineMode): Record<string, number> {
+  const expected = new Set(
+    config.processors[3].filter((p) => config.modes[mode][3].expected.includes(p.name)).map((p) => p.outputTable),
+  );
+  return Object.fromEntries(Object.entries(config.warehouse.gates.minRows).filter(([table]) => expected.has(table)));
+}
+
+export async function phase3RowChecks(
+  deps: WarehouseDeps,
+  gameDate: string,
+  mode: PipelineMode = 'overnight',
+): Promise<GateCheckResult[]> {
+  const { fullSlateGames } = deps.config.warehouse.gates;
+  const minRows = minRowsForMode(deps.config, mode);
   const [counts, games] = await Promise.all([
     rowCounts(deps, Object.keys(minRows), gameDate),
     scheduledGames(deps, gameDate),
@@ -165,9 +184,13 @@ export async function evaluateGate(deps: WarehouseDeps, request: DataGateRequest
   const base = { gameDate, phase, recheckAfterMs };
   let checks: GateCheckResult[];
   switch (phase) {
-    case 4:
-      checks = [...(await phase3RowChecks(deps, gameDate)), await scheduleCoverageCheck(deps, gameDate)];
+    case 4: {
+      const mode = request.mode ?? 'overnight';
+      checks = await phase3RowChecks(deps, gameDate, mode);
+      // Coverage of the schedule by analytics rows only exists once the games were played.
+      if (mode === 'overnight') checks.push(await scheduleCoverageCheck(deps, gameDate));
       break;
+    }
     case 5:
       checks = [...(await phase4TableChecks(deps, gameDate)), await cleanFeatureCheck(deps, gameDate)];
       break;

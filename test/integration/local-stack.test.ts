@@ -67,7 +67,7 @@ test('a whole date runs through the bridge and the local platform to COMPLETE', 
   const triggers = events.filter(
     (e) => e.type === 'request' && (e as { path: string }).path === '/phase3/process-date-range',
   );
-  expect((triggers[0] as { idempotencyKey?: string }).idempotencyKey).toBe('gameday-2025-12-29:phase3');
+  expect((triggers[0] as { idempotencyKey?: string }).idempotencyKey).toBe(`gameday-2025-12-29:${state.runId}:phase3`);
 
   const complete = [];
   for await (const wf of stack.client.workflow.list({

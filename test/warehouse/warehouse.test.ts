@@ -139,6 +139,19 @@ suite('warehouse against the BigQuery emulator', () => {
       expect(gate.checks[3].reason).toBe(`analytics covers 15/15 scheduled games by team pair (100%, need >= 80%)`);
     });
 
+    it('before phase 4 on a same-day run: only the upcoming context is checked (games not played yet)', async () => {
+      const overnight = await activities.checkDataGate({ gameDate: SHORT, phase: 4, mode: 'overnight' });
+      expect(overnight.checks.map((c) => c.check)).toContain('schedule_coverage');
+      const sameDay = await activities.checkDataGate({ gameDate: SHORT, phase: 4, mode: 'same_day' });
+      expect(sameDay.checks.map((c) => c.check)).toEqual(['min_rows:upcoming_player_game_context']);
+      expect(sameDay.checks[0]).toMatchObject({ passed: false, observed: 20, required: 27 });
+      const stuckDay = await activities.checkDataGate({ gameDate: STUCK, phase: 4, mode: 'tomorrow' });
+      expect(stuckDay).toMatchObject({
+        passed: true,
+        checks: [expect.objectContaining({ check: 'min_rows:upcoming_player_game_context' })],
+      });
+    });
+
     it('before phase 4: fails on short data with the numbers in the reasons', async () => {
       const gate = await activities.checkDataGate({ gameDate: SHORT, phase: 4 });
       expect(gate.passed).toBe(false);

@@ -141,3 +141,68 @@ test('a trigger that fails for good leaves the phase FAILED and never triggered'
     });
   });
 });
+
+test('phase 5: a batch complete below 80% fails the phase (not exported); forcing phase 6 exports it, recorded', async () => {
+  const { fake, worker, handle } = await runDay({
+    getPredictionBatchStatus: async () => ({ status: 'complete', completionPct: 62 }),
+  });
+  await worker.runUntil(async () => {
+    await env.sleep('5 minutes');
+    const failed = await queryState(handle);
+    expect(failed.phases[5]).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/62%, below 80%/) });
+    expect(fake.calls.some((c) => c.name === 'publishExportTrigger')).toBe(false);
+    await handle.executeUpdate(forcePhaseUpdate, {
+      args: [{ phase: 6, reason: 'accept 62% tonight', user: 'oncall' }],
+    });
+    const result = await handle.result();
+    expect(result.status).toBe('COMPLETE');
+    expect(result.phases[5]).toMatchObject({ status: 'COMPLETE', degraded: true });
+    expect(result.phases[6].triggerReason).toBe('forced by oncall: accept 62% tonight');
+  });
+  expect(fake.alerts.map((a) => a.kind)).toEqual(['PHASE_FAILED', 'PHASE_FORCED']);
+});
+
+test('phase 5: a batch that stays in progress fails the phase after the configured wait; a restart forces a new batch', async () => {
+  let starts = 0;
+  const { fake, worker, handle } = await runDay({
+    startPredictionBatch: async () => {
+      starts += 1;
+      return { outcome: 'started', batchId: `b-${starts}` };
+    },
+    getPredictionBatchStatus: async (batchId) =>
+      batchId === 'b-1' ? { status: 'in_progress', completionPct: 40 } : { status: 'complete', completionPct: 97 },
+  });
+  await worker.runUntil(async () => {
+    await env.sleep('4 hours');
+    const stalled = await queryState(handle);
+    expect(stalled.phases[5]).toMatchObject({
+      status: 'FAILED',
+      error: expect.stringMatching(/still in progress at 40% after 3 h/),
+    });
+    await handle.executeUpdate(forcePhaseUpdate, {
+      args: [{ phase: 5, reason: 'coordinator restarted', user: 'oncall' }],
+    });
+    expect((await handle.result()).status).toBe('COMPLETE');
+  });
+  const forces = fake.calls
+    .filter((c) => c.name === 'startPredictionBatch')
+    .map((c) => (c.args[0] as { force: boolean }).force);
+  expect(forces).toEqual([false, true]);
+  expect(fake.alerts.filter((a) => a.kind === 'PHASE_FAILED')).toHaveLength(1);
+});
+
+test('a second failure after an operator retry raises a second alert', async () => {
+  const { fake, worker, handle } = await runDay({
+    startPredictionBatch: async () => {
+      throw ApplicationFailure.nonRetryable('POST /start answered 404: no players', 'PlatformRejected');
+    },
+  });
+  await worker.runUntil(async () => {
+    await env.sleep('5 minutes');
+    await handle.executeUpdate(forcePhaseUpdate, { args: [{ phase: 5, reason: 'try again', user: 'oncall' }] });
+    await env.sleep('5 minutes');
+    expect((await queryState(handle)).phases[5].status).toBe('FAILED');
+    await handle.terminate('test done');
+  });
+  expect(fake.alerts.map((a) => a.kind)).toEqual(['PHASE_FAILED', 'PHASE_FORCED', 'PHASE_FAILED']);
+});
