@@ -62,12 +62,12 @@ export async function startBridge(options: {
       return reply(res, 503, { error: `Temporal did not accept the signal: ${(err as Error).message}` });
     }
     if (!result.delivered) {
-      log(`ignored ${completion.processor_name} for ${completion.game_date}: its pipeline already closed`);
-      return reply(res, 200, {
-        delivered: false,
-        reason: `the pipeline for ${completion.game_date} already closed`,
-        workflowId: result.workflowId,
-      });
+      const reason =
+        result.reason === 'closed'
+          ? `the pipeline for ${completion.game_date} already closed`
+          : `no pipeline is running for ${completion.game_date}, which is outside the start window of ${config.bridge.startWindowDays} days around today`;
+      log(`ignored ${completion.processor_name} for ${completion.game_date}: ${reason}`);
+      return reply(res, 200, { delivered: false, reason, workflowId: result.workflowId });
     }
     log(
       `delivered ${completion.processor_name} ${completion.status} for ${completion.game_date} -> ${result.workflowId}`,

@@ -8,7 +8,7 @@ import type { GamedayConfig } from '../config/schema';
 import type { CompletionMessage } from '../domain/completion-message';
 import type { PipelineInput } from '../domain/pipeline-state';
 import { pipelineWorkflowId } from '../domain/run-settings';
-import { assertGameDate } from '../domain/dates';
+import { assertGameDate, dateInZone, daysBetween } from '../domain/dates';
 import { processorCompletedSignal } from '../workflows/definitions';
 import { GameDateKey } from '../workflows/search-attributes';
 import type { gameDatePipeline } from '../workflows';
@@ -74,16 +74,41 @@ export async function rerun(client: Client, config: GamedayConfig, input: Pipeli
   });
 }
 
+export interface Delivery {
+  delivered: boolean;
+  workflowId: string;
+  runId?: string;
+  /** Why it was not delivered. */
+  reason?: 'closed' | 'outside_start_window';
+}
+
 /**
- * Delivers a completion with signal-with-start, so a message that arrives before the date's workflow
- * exists starts it rather than being lost. A closed date is not restarted by a late message.
+ * Delivers a completion. For a date near today (config `bridge.startWindowDays`, America/New_York) it uses
+ * signal-with-start, so a message that arrives before the date's workflow exists starts it rather than being
+ * lost; a closed date is not restarted by a late message. For any other date (a processor re-run by hand for an
+ * old date, say) it only signals a running workflow: a stray message never starts a whole pipeline that would
+ * export old data as the latest.
  */
 export async function deliverCompletion(
   client: Client,
   config: GamedayConfig,
   message: CompletionMessage,
-): Promise<{ delivered: boolean; workflowId: string; runId?: string }> {
+  now: Date = new Date(),
+): Promise<Delivery> {
   const options = startOptions(config, { gameDate: message.game_date });
+  const today = dateInZone(now, config.timeZone);
+  if (Math.abs(daysBetween(today, message.game_date)) > config.bridge.startWindowDays) {
+    const handle = client.workflow.getHandle(options.workflowId);
+    try {
+      await handle.signal(processorCompletedSignal, message);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        return { delivered: false, workflowId: options.workflowId, reason: 'outside_start_window' };
+      }
+      throw err;
+    }
+    return { delivered: true, workflowId: options.workflowId, runId: (await handle.describe()).runId };
+  }
   try {
     const handle = await client.workflow.signalWithStart<typeof gameDatePipeline, [CompletionMessage]>(
       'gameDatePipeline',
@@ -96,8 +121,9 @@ export async function deliverCompletion(
     );
     return { delivered: true, workflowId: handle.workflowId, runId: handle.signaledRunId };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError)
-      return { delivered: false, workflowId: options.workflowId };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return { delivered: false, workflowId: options.workflowId, reason: 'closed' };
+    }
     throw err;
   }
 }

@@ -185,6 +185,8 @@ export const DEFAULT_CONFIG = {
   bridge: {
     host: '127.0.0.1',
     port: 8089,
+    /** A completion may start its date's pipeline only within this many days of today (ET); else it signals a running one. */
+    startWindowDays: 2,
   },
   /** BigQuery: the schedule, the data gates before phases 4-6, the execution log and the status view. */
   warehouse: {

@@ -79,7 +79,11 @@ export const configSchema = z
       requestTimeoutSeconds: z.number().positive().max(3600),
       auth: z.enum(['none', 'google-id-token']),
     }),
-    bridge: z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
+    bridge: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(0).max(65535),
+      startWindowDays: z.number().int().min(0).max(366),
+    }),
     warehouse: z.strictObject({
       enabled: z.boolean(),
       projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project ID'),

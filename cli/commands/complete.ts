@@ -78,7 +78,9 @@ export const completeCommand: CommandModule = {
         const result = await deliverCompletion(client, ctx.config, message);
         if (!result.delivered) {
           throw refused(
-            `the ${gameDate} pipeline already ran (workflow ${result.workflowId} is closed): nothing was delivered; use \`gameday rerun\``,
+            result.reason === 'closed'
+              ? `the ${gameDate} pipeline already ran (workflow ${result.workflowId} is closed): nothing was delivered; use \`gameday rerun\``
+              : `no pipeline is running for ${gameDate} (outside the ${ctx.config.bridge.startWindowDays}-day start window): nothing was delivered; use \`gameday start ${gameDate}\` first`,
             { gameDate, workflowId: result.workflowId },
           );
         }

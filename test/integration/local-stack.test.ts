@@ -4,6 +4,10 @@ import { startOrAttach } from '../../clients/pipeline-client';
 import { SCENARIOS } from '../../local-platform';
 import { pipelineStateQuery } from '../../workflows/definitions';
 import { quietRuntime } from '../helpers/tools';
+import { dateInZone } from '../../domain/dates';
+
+/** A completion may start its date only near today (config bridge.startWindowDays). */
+const TODAY = dateInZone(new Date());
 
 // Jest cannot run teeny-request's dynamic import of node-fetch: see test/warehouse/teeny-request-shim.ts.
 jest.mock('teeny-request', () =>
@@ -112,17 +116,18 @@ test('an early completion starts its date through the bridge (signal-with-start)
     phase: 'phase_3_analytics',
     execution_id: 'early-1',
     correlation_id: 'c',
-    game_date: '2026-01-15',
+    game_date: TODAY,
     status: 'success',
     timestamp: new Date().toISOString(),
     record_count: 250,
     output_table: null,
   };
-  await stack.prepareDate('2026-01-15');
+  stack.platform.setScenario({ ...SCENARIOS.happy, gamesByDate: { [TODAY]: 6 } });
+  await stack.prepareDate(TODAY);
   const accepted = await push(envelope(message));
   expect(accepted.status).toBe(200);
-  expect(await accepted.json()).toMatchObject({ delivered: true, workflowId: 'gameday-2026-01-15' });
-  const state = await stack.client.workflow.getHandle('gameday-2026-01-15').query(pipelineStateQuery);
+  expect(await accepted.json()).toMatchObject({ delivered: true, workflowId: `gameday-${TODAY}` });
+  const state = await stack.client.workflow.getHandle(`gameday-${TODAY}`).query(pipelineStateQuery);
   expect(state.phases[3].processors.player_game_summary).toMatchObject({ status: 'COMPLETE', recordCount: 250 });
 
   const notJson = await fetch(stack.bridge.pushUrl, { method: 'POST', body: 'nope' });
@@ -139,7 +144,18 @@ test('an early completion starts its date through the bridge (signal-with-start)
   const none = [];
   for await (const wf of stack.client.workflow.list({ query: `WorkflowId = 'gameday-2026-01-16'` })) none.push(wf);
   expect(none).toHaveLength(0);
-  await stack.client.workflow.getHandle('gameday-2026-01-15').terminate('test done');
+  await stack.client.workflow.getHandle(`gameday-${TODAY}`).terminate('test done');
+
+  // A completion for an old date with no pipeline is acknowledged but never starts one (it would export old data).
+  const stray = await push(envelope({ ...message, game_date: '2025-11-15', execution_id: 'stray-1' }));
+  expect(stray.status).toBe(200);
+  expect(await stray.json()).toMatchObject({
+    delivered: false,
+    reason: expect.stringMatching(/outside the start window/),
+  });
+  const strays = [];
+  for await (const wf of stack.client.workflow.list({ query: `WorkflowId = 'gameday-2025-11-15'` })) strays.push(wf);
+  expect(strays).toHaveLength(0);
 
   // A late completion for a date whose pipeline already closed is acknowledged, not turned into a new run.
   const late = await push(envelope({ ...message, game_date: '2025-12-29', execution_id: 'late-1' }));

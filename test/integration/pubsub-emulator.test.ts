@@ -7,6 +7,9 @@ import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack'
 import { SCENARIOS } from '../../local-platform';
 import { pipelineStateQuery } from '../../workflows/definitions';
 import { quietRuntime } from '../helpers/tools';
+import { dateInZone } from '../../domain/dates';
+
+const TODAY = dateInZone(new Date());
 
 /** The real @google-cloud/pubsub client against Google's official Pub/Sub emulator. */
 const binary = findPubSubEmulator();
@@ -31,7 +34,7 @@ describeWithEmulator('Pub/Sub emulator', () => {
     process.env.METADATA_SERVER_DETECTION = 'none';
     pubsub = new PubSub({ projectId: config.platform.projectId });
     stack = await startLocalStack({
-      scenario: SCENARIOS.happy,
+      scenario: { ...SCENARIOS.happy, gamesByDate: { [TODAY]: 6 } },
       persistent: false,
       randomPorts: true,
       env: {},
@@ -89,13 +92,13 @@ describeWithEmulator('Pub/Sub emulator', () => {
         phase: 'phase_3_analytics',
         execution_id: 'pubsub-1',
         correlation_id: 'platform',
-        game_date: '2026-02-10',
+        game_date: TODAY,
         status: 'success',
         record_count: 310,
         timestamp: new Date().toISOString(),
       },
     });
-    const handle = stack.client.workflow.getHandle('gameday-2026-02-10');
+    const handle = stack.client.workflow.getHandle(`gameday-${TODAY}`);
     let recordCount: number | undefined;
     for (let i = 0; i < 100 && recordCount === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));

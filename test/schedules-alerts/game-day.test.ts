@@ -212,7 +212,10 @@ test('self-heal fixes the 2025-12-29 incident: retries stuck phase 3, then force
     expect(after.actionsTaken).toBe(0);
     expect(after.steps).toEqual([expect.objectContaining({ decision: 'none', reason: 'pipeline complete' })]);
   });
-  expect(ops.fake.alerts.filter((a) => a.kind === 'PHASE_STUCK')).toHaveLength(1);
+  // Once per condition: stuck, then stuck again after self-heal's retry did not fix it (a new attempt, a new key).
+  expect(
+    ops.fake.alerts.filter((a) => a.kind === 'PHASE_STUCK').map((a) => a.key.split(':').slice(-2).join(':')),
+  ).toEqual(['PHASE_STUCK:3', 'PHASE_STUCK:3#1']);
   expect(ops.fake.alerts.filter((a) => a.kind === 'PHASE_FORCED')).toHaveLength(2);
 });
 
