@@ -8,6 +8,7 @@
  */
 import { ActivityFailure, condition, isCancellation, log } from '@temporalio/workflow';
 import type { ExecutionLogEvent } from '../activities';
+import { formatDuration } from '../domain/dates';
 import { PHASE_NAMES, phaseLabel, type PhaseNumber } from '../domain/phases';
 import type { AlertRecord, GateCheckResult, GateState, PhaseStatus, PipelineState } from '../domain/pipeline-state';
 import { executionLogActivity, gateActivity } from './activity-proxies';
@@ -25,7 +26,6 @@ export interface GateHost {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const minutes = (ms: number): string => `${Math.round(ms / 60_000)} min`;
 
 /** The latest force aimed at this phase asked to skip its gates. */
 function skipRequest(state: PipelineState, phase: PhaseNumber) {
@@ -130,7 +130,7 @@ export async function awaitDataGate(host: GateHost, phase: PhaseNumber): Promise
         await host.alert(
           'GATE_FAILED',
           phase,
-          `${phaseLabel(phase)} of ${state.gameDate} is blocked by its data gate after ${minutes(Date.now() - Date.parse(gate.firstCheckedAt))} (SLA ${minutes(host.slaMs(phase))}): ${gate.reason}`,
+          `${phaseLabel(phase)} of ${state.gameDate} is blocked by its data gate after ${formatDuration(Date.now() - Date.parse(gate.firstCheckedAt))} (SLA ${formatDuration(host.slaMs(phase))}): ${gate.reason}`,
           `${host.forceCommand(phase, 'data gate')} --skip-gates`,
         );
       }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../warehouse/emulator';
 
 /** Where the Google Cloud CLI's Debian package puts the official Pub/Sub emulator. */
 export const PUBSUB_EMULATOR_PATHS = [
@@ -17,17 +17,6 @@ export interface PubSubEmulator {
   /** host:port, the value of PUBSUB_EMULATOR_HOST. */
   host: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts the official Pub/Sub emulator (Java) on 127.0.0.1 and waits until it answers. */
