@@ -34,8 +34,12 @@ export async function startPubSubEmulator(binary: string, timeoutMs = 60_000): P
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     process.kill(-child.pid, 'SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+    clearTimeout(timer);
     if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    // The JVM outlives the launcher script by a few seconds and still holds the pipe: let go of it.
+    child.stderr?.destroy();
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
