@@ -1,22 +1,20 @@
 /** What every command needs: options, the config, the user, output, and a lazily connected Temporal client. */
 import { hostname, userInfo } from 'node:os';
 import type { Client } from '@temporalio/client';
-import { connectClient } from '../clients/temporal-connection';
+import { connectClient, type ConnectionOverrides } from '../clients/temporal-connection';
 import { loadConfig } from '../config/load';
 import type { GamedayConfig } from '../config/schema';
 import { EXIT, type ExitCode } from './exit-codes';
 import { CliError, toCliError, usageError } from './errors';
 
 /** The connection and output options every command accepts. */
-export interface GlobalOptions {
+export interface GlobalOptions extends Pick<
+  ConnectionOverrides,
+  'apiKey' | 'tls' | 'tlsCertPath' | 'tlsKeyPath' | 'tlsCaPath' | 'tlsServerName'
+> {
   address?: string;
   namespace?: string;
-  apiKey?: string;
-  tls?: boolean;
-  tlsCertPath?: string;
-  tlsKeyPath?: string;
-  tlsCaPath?: string;
-  tlsServerName?: string;
+  /** Seconds, as typed on the command line. */
   connectTimeout?: string;
   json?: boolean;
 }
