@@ -10,6 +10,7 @@ import {
 } from './alerts/alerts';
 import { analyticsActivities } from './platform/analytics';
 import { exportActivities } from './platform/export';
+import { gradingActivities } from './platform/grading';
 import { createPlatformClient, type PlatformClient } from './platform/http';
 import { precomputeActivities } from './platform/precompute';
 import { predictionActivities } from './platform/predictions';
@@ -29,20 +30,24 @@ export interface ActivityDeps {
 export function createActivities(config: GamedayConfig, deps: ActivityDeps = {}) {
   const platform = deps.platform ?? createPlatformClient(config);
   const platformDeps = { config, platform };
-  const { countScheduledGames: countScheduledGamesInWarehouse, ...warehouse } = warehouseActivities(
-    config,
-    deps.bigQuery,
-  );
+  const {
+    countScheduledGames: countScheduledGamesInWarehouse,
+    countFinalGames: countFinalGamesInWarehouse,
+    ...warehouse
+  } = warehouseActivities(config, deps.bigQuery);
   return {
     ...settingsActivities(config),
     ...scheduleActivities(platformDeps),
     // With the warehouse on, games come from nba_raw.nbac_schedule; the platform's /schedule is the fallback.
-    ...(config.warehouse.enabled ? { countScheduledGames: countScheduledGamesInWarehouse } : {}),
+    ...(config.warehouse.enabled
+      ? { countScheduledGames: countScheduledGamesInWarehouse, countFinalGames: countFinalGamesInWarehouse }
+      : {}),
     ...warehouse,
     ...analyticsActivities(platformDeps),
     ...precomputeActivities(platformDeps),
     ...predictionActivities(platformDeps),
     ...exportActivities(platformDeps),
+    ...gradingActivities(platformDeps),
     ...alertActivities(alertDeps(config, deps)),
   };
 }
@@ -50,7 +55,8 @@ export function createActivities(config: GamedayConfig, deps: ActivityDeps = {})
 export type PipelineActivities = ReturnType<typeof createActivities>;
 export type { AnalyticsTrigger } from './platform/analytics';
 export type { PrecomputeRun, PrecomputeResult } from './platform/precompute';
-export type { PredictionStart, PredictionBatchStatus } from './platform/predictions';
+export type { PredictionStart, PredictionBatchStatus, PredictionStartRequest } from './platform/predictions';
+export type { ExportRequest } from './platform/export';
 export type { AlertRequest } from './alerts/alerts';
 export type { DataGateRequest, DataGateResult, ExecutionLogEvent, PredictionSummary } from './warehouse';
 

@@ -1,44 +1,36 @@
-import { parseCompletionMessage, type CompletionMessage, type ParseResult } from '../domain/completion-message';
+import type { Delivery } from '../domain/messages';
 
-export interface PushEnvelope {
-  message: {
-    data: string;
-    messageId?: string;
-    message_id?: string;
-    publishTime?: string;
-    attributes?: Record<string, string>;
-  };
-  subscription?: string;
-}
+export type DecodedPush = { ok: true; message: unknown; delivery: Delivery } | { ok: false; error: string; delivery?: Delivery };
 
-export interface DecodedPush {
-  completion: CompletionMessage;
-  messageId?: string;
-  subscription?: string;
-}
-
-/** Decodes a Pub/Sub push request body into the completion message it carries. */
-export function decodePushEnvelope(body: unknown): ParseResult<DecodedPush> {
-  if (typeof body !== 'object' || body === null)
-    return { ok: false, error: 'body must be a Pub/Sub push envelope (JSON object)' };
-  const message = (body as PushEnvelope).message;
-  if (typeof message !== 'object' || message === null) return { ok: false, error: 'push envelope has no message' };
-  if (typeof message.data !== 'string' || message.data.length === 0)
-    return { ok: false, error: 'push envelope message has no data' };
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(message.data, 'base64').toString('utf8'));
-  } catch {
-    return { ok: false, error: 'message data is not base64-encoded JSON' };
+/**
+ * Decodes a Pub/Sub push request body: `{message: {data (base64 JSON), messageId, message_id, publishTime,
+ * publish_time, attributes}, subscription, deliveryAttempt?}`. Never throws: a body it cannot use says why.
+ */
+export function decodePushEnvelope(body: unknown): DecodedPush {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: 'the body is not a Pub/Sub push envelope (a JSON object)' };
   }
-  const parsed = parseCompletionMessage(decoded);
-  if (!parsed.ok) return parsed;
-  return {
-    ok: true,
-    value: {
-      completion: parsed.value,
-      messageId: message.messageId ?? message.message_id,
-      subscription: (body as PushEnvelope).subscription,
-    },
+  const envelope = body as Record<string, unknown>;
+  const message = envelope.message as Record<string, unknown> | undefined;
+  if (typeof message !== 'object' || message === null) return { ok: false, error: 'the push envelope has no message' };
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+  const attributes =
+    typeof message.attributes === 'object' && message.attributes !== null
+      ? Object.fromEntries(Object.entries(message.attributes).filter(([, v]) => typeof v === 'string'))
+      : undefined;
+  const delivery: Delivery = {
+    messageId: text(message.messageId) ?? text(message.message_id),
+    publishTime: text(message.publishTime) ?? text(message.publish_time),
+    subscription: text(envelope.subscription),
+    attributes: attributes as Record<string, string> | undefined,
+    deliveryAttempt: typeof envelope.deliveryAttempt === 'number' ? envelope.deliveryAttempt : undefined,
   };
+  if (typeof message.data !== 'string' || message.data.length === 0) {
+    return { ok: false, error: 'the push message has no data', delivery };
+  }
+  try {
+    return { ok: true, message: JSON.parse(Buffer.from(message.data, 'base64').toString('utf8')), delivery };
+  } catch {
+    return { ok: false, error: 'the message data is not base64-encoded JSON', delivery };
+  }
 }

@@ -1,108 +1,177 @@
+/**
+ * The completion bridge: the platform's Pub/Sub push subscriptions post here, and each usable message becomes a
+ * signal to its date's workflow. Pub/Sub treats any non-2xx answer as "redeliver" (for days, halving push
+ * concurrency at each failure), so every permanent problem is acknowledged with 200 and counted (GET /stats);
+ * only a transient one answers 503 (Temporal unreachable) or 429 (Temporal throttling).
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import { signalDate } from '../clients/pipeline-client';
 import type { GamedayConfig } from '../config/schema';
-import { MESSAGE_PHASES } from '../domain/phases';
-import { normalizeProcessorName } from '../domain/processors';
-import { deliverCompletion } from '../clients/pipeline-client';
+import { clockFrom, virtualNow } from '../domain/clock';
+import { dateInZone } from '../domain/dates';
+import { interpretMessage, shown, type MessageCatalog } from '../domain/messages';
 import { decodePushEnvelope } from './push-envelope';
+import { RecentIds } from './recent-ids';
+import { routeMessage } from './route';
+import { BridgeStats, type BridgeOutcome } from './stats';
+import { temporalErrorKind } from './temporal-errors';
 
 export interface BridgeServer {
   url: string;
   pushUrl: string;
+  stats: BridgeStats;
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1_000_000;
-
-/**
- * The completion bridge: accepts the platform's Pub/Sub push envelopes and delivers each completion to
- * its date's workflow with signal-with-start. 2xx only once Temporal accepted the signal; a malformed or
- * irrelevant message gets a 4xx with the reason (a 5xx would make Pub/Sub retry it for ever); 503 only
- * when Temporal itself is unreachable, so the message is redelivered rather than lost.
- */
-export async function startBridge(options: {
+export interface BridgeOptions {
   client: Client;
   config: GamedayConfig;
   host?: string;
   port?: number;
   log?: (line: string) => void;
-}): Promise<BridgeServer> {
+}
+
+export function messageCatalog(config: GamedayConfig): MessageCatalog {
+  return { processors: config.processors, topics: config.topics };
+}
+
+export async function startBridge(options: BridgeOptions): Promise<BridgeServer> {
   const { client, config } = options;
   const log = options.log ?? (() => undefined);
+  const stats = new BridgeStats();
+  const recent = new RecentIds(config.bridge.recentMessageIds);
+  const catalog = messageCatalog(config);
+  const clock = clockFrom({ scale: config.timeScale, ...config.clock }, Date.now());
+  const today = () => dateInZone(virtualNow(clock, Date.now()), config.timeZone);
+  const timeoutMs = config.bridge.temporalTimeoutSeconds * 1000;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method === 'GET' && req.url === '/healthz') return reply(res, 200, { ok: true });
-    if (req.url !== '/pubsub/push') return reply(res, 404, { error: `no route ${req.method} ${req.url}` });
-    if (req.method !== 'POST') return reply(res, 405, { error: 'use POST' });
-    let body: unknown;
+  const acknowledge = (
+    res: ServerResponse,
+    outcome: BridgeOutcome,
+    code: string,
+    reason: string,
+    extra: { messageId?: string; gameDate?: string; workflowId?: string } = {},
+  ) => {
+    stats.record(outcome, code, { reason, messageId: extra.messageId, gameDate: extra.gameDate });
+    if (outcome !== 'delivered' && outcome !== 'duplicate') log(`acknowledged ${extra.messageId ?? ''} (${outcome}): ${reason}`);
+    reply(res, 200, { acknowledged: true, outcome, reason, ...extra });
+  };
+
+  async function push(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, config.bridge.maxBodyBytes);
+    if (body === 'too-large') {
+      stats.record('unusable', 'body_too_large');
+      return reply(res, 413, { error: `body over ${config.bridge.maxBodyBytes} bytes: larger than any Pub/Sub push` });
+    }
+    let parsed: unknown;
     try {
-      body = JSON.parse(await readBody(req));
-    } catch (err) {
-      return reply(res, 400, { error: `body is not JSON: ${(err as Error).message}` });
+      parsed = JSON.parse(body);
+    } catch {
+      return acknowledge(res, 'unusable', 'not_json', 'the body is not JSON');
     }
-    const decoded = decodePushEnvelope(body);
-    if (!decoded.ok) {
-      log(`rejected push: ${decoded.error}`);
-      return reply(res, 400, { error: decoded.error });
+    const decoded = decodePushEnvelope(parsed);
+    const messageId = decoded.delivery?.messageId;
+    if (!decoded.ok) return acknowledge(res, 'unusable', 'bad_envelope', decoded.error, { messageId });
+    if (messageId && recent.has(messageId)) {
+      return acknowledge(res, 'duplicate', 'redelivery', `message ${messageId} was already handled`, { messageId });
     }
-    const { completion, messageId } = decoded.value;
-    const phase = MESSAGE_PHASES[completion.phase];
-    const known = config.processors[String(phase) as '1'];
-    if (!normalizeProcessorName(completion.processor_name, completion.output_table, known)) {
-      const error = `unknown processor ${completion.processor_name} for ${completion.phase}`;
-      log(`rejected push ${messageId ?? ''}: ${error}`);
-      return reply(res, 422, { error });
+    const interpretation = interpretMessage(decoded.message, decoded.delivery, catalog);
+    const route = routeMessage(interpretation, today(), config.bridge.startWindowDays);
+    if (route.action === 'acknowledge') {
+      if (messageId) recent.add(messageId);
+      return acknowledge(res, route.outcome, route.code, route.reason, { messageId, gameDate: 'gameDate' in interpretation ? interpretation.gameDate : undefined });
     }
     let result;
     try {
-      result = await deliverCompletion(client, config, completion);
+      result = await client.withDeadline(Date.now() + timeoutMs, () =>
+        signalDate(client, config, route.gameDate, decoded.message, decoded.delivery, {
+          start: route.action === 'start-or-signal',
+        }),
+      );
     } catch (err) {
-      log(`Temporal did not accept ${messageId ?? ''}: ${(err as Error).message}`);
-      return reply(res, 503, { error: `Temporal did not accept the signal: ${(err as Error).message}` });
+      const kind = temporalErrorKind(err);
+      const why = (err as Error).message;
+      if (kind === 'permanent') {
+        if (messageId) recent.add(messageId);
+        return acknowledge(res, 'unusable', 'temporal_rejected', `Temporal refused the signal: ${why.slice(0, 200)}`, { messageId, gameDate: route.gameDate });
+      }
+      stats.record('unavailable', kind);
+      log(`Temporal did not take ${messageId ?? ''} (${kind}): ${why}`);
+      res.setHeader('retry-after', '10');
+      return reply(res, kind === 'throttled' ? 429 : 503, { error: `Temporal is ${kind === 'throttled' ? 'throttling' : 'unavailable'}: ${why.slice(0, 300)}` });
     }
+    if (messageId) recent.add(messageId);
     if (!result.delivered) {
       const reason =
         result.reason === 'closed'
-          ? `the pipeline for ${completion.game_date} already closed`
-          : `no pipeline is running for ${completion.game_date}, which is outside the start window of ${config.bridge.startWindowDays} days around today`;
-      log(`ignored ${completion.processor_name} for ${completion.game_date}: ${reason}`);
-      return reply(res, 200, { delivered: false, reason, workflowId: result.workflowId });
+          ? `the day of ${route.gameDate} is over (workflow ${result.workflowId} closed); the message changes nothing`
+          : `no workflow runs for ${route.gameDate} and this message does not start one`;
+      return acknowledge(res, result.reason, result.reason, reason, { messageId, gameDate: route.gameDate, workflowId: result.workflowId });
     }
-    log(
-      `delivered ${completion.processor_name} ${completion.status} for ${completion.game_date} -> ${result.workflowId}`,
-    );
-    return reply(res, 200, { delivered: true, workflowId: result.workflowId, runId: result.runId });
+    const what =
+      interpretation.kind === 'completion'
+        ? `${interpretation.processor} ${interpretation.status}`
+        : interpretation.kind === 'unusable'
+          ? `unusable (${interpretation.reason})`
+          : interpretation.kind;
+    stats.record('delivered', interpretation.kind === 'unusable' ? `delivered_${interpretation.code}` : 'delivered');
+    log(`delivered ${what} for ${route.gameDate} -> ${result.workflowId}`);
+    return reply(res, 200, { acknowledged: true, outcome: 'delivered', workflowId: result.workflowId, messageId });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/stats') return reply(res, 200, { ...stats.view(), recentMessageIds: recent.size });
+    if (path !== '/pubsub/push') return reply(res, 404, { error: `no route ${req.method} ${shown(path, 80)}` });
+    if (req.method !== 'POST') return reply(res, 405, { error: 'use POST' });
+    return push(req, res);
   }
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => reply(res, 500, { error: (err as Error).message }));
+    handle(req, res).catch((err: unknown) => {
+      log(`bridge error: ${(err as Error).message}`);
+      reply(res, 503, { error: (err as Error).message });
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.bridge.port, options.host ?? config.bridge.host, resolve);
   });
   const address = server.address() as AddressInfo;
-  const url = `http://${address.address}:${address.port}`;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return {
     url,
     pushUrl: `${url}/pubsub/push`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text, or `too-large` once it passes the limit (the rest is read and dropped, so the client gets the 413). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-large'> {
   return new Promise((resolve, reject) => {
     let size = 0;
+    let tooLarge = false;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        if (size > limit * 4) req.destroy();
+      } else if (!tooLarge) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks).toString('utf8')));
+    req.on('close', () => {
+      if (tooLarge) resolve('too-large');
+    });
     req.on('error', reject);
   });
 }

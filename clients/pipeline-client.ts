@@ -1,3 +1,4 @@
+/** Starting, rerunning and signalling a date's workflow: shared by the bridge, the CLI, self-heal and scripts. */
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -5,12 +6,11 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { GamedayConfig } from '../config/schema';
-import type { CompletionMessage } from '../domain/completion-message';
-import type { PipelineInput } from '../domain/pipeline-state';
+import { GameDateKey } from '../contracts/search-attributes';
+import { PIPELINE_WORKFLOW_TYPE, processorCompletedSignal, type PipelineInput } from '../contracts/workflow-api';
+import { assertGameDate } from '../domain/dates';
+import type { Delivery } from '../domain/messages';
 import { pipelineWorkflowId } from '../domain/run-settings';
-import { assertGameDate, dateInZone, daysBetween } from '../domain/dates';
-import { processorCompletedSignal } from '../workflows/definitions';
-import { GameDateKey } from '../workflows/search-attributes';
 import type { gameDatePipeline } from '../workflows';
 
 export type PipelineHandle = WorkflowHandleWithFirstExecutionRunId<typeof gameDatePipeline>;
@@ -19,19 +19,24 @@ export function workflowIdFor(config: GamedayConfig, gameDate: string): string {
   return pipelineWorkflowId(config.temporal.workflowIdPrefix, assertGameDate(gameDate));
 }
 
-function startOptions(config: GamedayConfig, input: PipelineInput) {
+/** The start options of a date's workflow: its ID, task queue, search attribute and a summary the UI shows. */
+export function startOptions(config: GamedayConfig, input: PipelineInput) {
   return {
     taskQueue: config.temporal.taskQueue,
     workflowId: workflowIdFor(config, input.gameDate),
     args: [input] as [PipelineInput],
     typedSearchAttributes: [{ key: GameDateKey, value: input.gameDate }],
+    staticSummary: `Game date ${input.gameDate}: its whole day (D-1 evening to D+1 morning)`,
+    staticDetails: [
+      `**${input.gameDate}** · started by ${input.startedBy ?? 'unknown'}${input.cycle ? ` · from the ${input.cycle} cycle` : ''}`,
+      '',
+      'Cycles: tomorrow (D-1 17:00) -> same_day (D 05:00) -> overnight (D 17:00 to D+1 09:00), each a run of this workflow.',
+      'Current details show the cycle, the step it waits for and until when. Query `pipelineState` for everything.',
+    ].join('\n'),
   };
 }
 
-/**
- * Starts a date's pipeline, or attaches to the one already running: never a second run at once.
- * A closed date is not started again here (`rerun` does that on purpose).
- */
+/** Starts a date's workflow, or attaches to the one running: never a second run at once. A closed date is not started again. */
 export async function startOrAttach(
   client: Client,
   config: GamedayConfig,
@@ -40,7 +45,7 @@ export async function startOrAttach(
   const options = startOptions(config, input);
   const runningRunId = await runningRun(client, options.workflowId);
   try {
-    const handle = await client.workflow.start<typeof gameDatePipeline>('gameDatePipeline', {
+    const handle = await client.workflow.start<typeof gameDatePipeline>(PIPELINE_WORKFLOW_TYPE, {
       ...options,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -49,7 +54,7 @@ export async function startOrAttach(
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       throw new Error(
-        `the pipeline for ${input.gameDate} already ran (workflow ${options.workflowId} is closed); use rerun to run it again`,
+        `the day of ${input.gameDate} already ran (workflow ${options.workflowId} is closed); use rerun to run it again`,
       );
     }
     throw err;
@@ -66,63 +71,57 @@ async function runningRun(client: Client, workflowId: string): Promise<string | 
   }
 }
 
-/** Starts a new run of a finished date (or of one still running, which is then terminated first). */
+/** Starts a new run of a date (terminating the one running, if any). */
 export async function rerun(client: Client, config: GamedayConfig, input: PipelineInput): Promise<PipelineHandle> {
-  return client.workflow.start<typeof gameDatePipeline>('gameDatePipeline', {
+  return client.workflow.start<typeof gameDatePipeline>(PIPELINE_WORKFLOW_TYPE, {
     ...startOptions(config, input),
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    workflowIdConflictPolicy: 'TERMINATE_EXISTING',
   });
 }
 
-export interface Delivery {
-  delivered: boolean;
-  workflowId: string;
-  runId?: string;
-  /** Why it was not delivered. */
-  reason?: 'closed' | 'outside_start_window';
-}
+export type DeliveryResult =
+  | { delivered: true; workflowId: string; runId?: string; started: boolean }
+  | { delivered: false; workflowId: string; reason: 'closed' | 'not_running' };
 
 /**
- * Delivers a completion. For a date near today (config `bridge.startWindowDays`, America/New_York) it uses
- * signal-with-start, so a message that arrives before the date's workflow exists starts it rather than being
- * lost; a closed date is not restarted by a late message. For any other date (a processor re-run by hand for an
- * old date, say) it only signals a running workflow: a stray message never starts a whole pipeline that would
- * export old data as the latest.
+ * Signals a message to its date's workflow. With `start` (a countable completion inside the start window) it uses
+ * signal-with-start, so a completion that arrives before the date's workflow exists starts it; otherwise it only
+ * reaches a running workflow. A closed date is never started again by a message.
  */
-export async function deliverCompletion(
+export async function signalDate(
   client: Client,
   config: GamedayConfig,
-  message: CompletionMessage,
-  now: Date = new Date(),
-): Promise<Delivery> {
-  const options = startOptions(config, { gameDate: message.game_date });
-  const today = dateInZone(now, config.timeZone);
-  if (Math.abs(daysBetween(today, message.game_date)) > config.bridge.startWindowDays) {
-    const handle = client.workflow.getHandle(options.workflowId);
+  gameDate: string,
+  message: unknown,
+  delivery: Delivery | undefined,
+  options: { start: boolean; startedBy?: string },
+): Promise<DeliveryResult> {
+  const start = startOptions(config, { gameDate, startedBy: options.startedBy ?? 'bridge' });
+  if (!options.start) {
+    const handle = client.workflow.getHandle(start.workflowId);
     try {
-      await handle.signal(processorCompletedSignal, message);
+      await handle.signal(processorCompletedSignal, message, delivery);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        return { delivered: false, workflowId: options.workflowId, reason: 'outside_start_window' };
-      }
+      if (err instanceof WorkflowNotFoundError) return { delivered: false, workflowId: start.workflowId, reason: 'not_running' };
       throw err;
     }
-    return { delivered: true, workflowId: options.workflowId, runId: (await handle.describe()).runId };
+    return { delivered: true, workflowId: start.workflowId, started: false };
   }
   try {
-    const handle = await client.workflow.signalWithStart<typeof gameDatePipeline, [CompletionMessage]>(
-      'gameDatePipeline',
+    const handle = await client.workflow.signalWithStart<typeof gameDatePipeline, [unknown, Delivery?]>(
+      PIPELINE_WORKFLOW_TYPE,
       {
-        ...options,
+        ...start,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         signal: processorCompletedSignal,
-        signalArgs: [message],
+        signalArgs: [message, delivery],
       },
     );
-    return { delivered: true, workflowId: handle.workflowId, runId: handle.signaledRunId };
+    return { delivered: true, workflowId: handle.workflowId, runId: handle.signaledRunId, started: false };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { delivered: false, workflowId: options.workflowId, reason: 'closed' };
+      return { delivered: false, workflowId: start.workflowId, reason: 'closed' };
     }
     throw err;
   }

@@ -4,8 +4,17 @@
  */
 export const DEFAULT_CONFIG = {
   timeZone: 'America/New_York',
-  /** Multiplies every timer and SLA; 1 in production. The demo stack scales 30 minutes to 30 seconds. */
+  /** Multiplies every timer and SLA; 1 in production. The demo stack runs a 40-hour day in about four minutes. */
   timeScale: 1,
+  /**
+   * The day's clock. Unset in production (the workflow's clock is Temporal's). The local stack and tests set a
+   * virtual anchor: at real instant `realAnchor` (default: the workflow's start) it is `virtualAnchor`, and virtual
+   * time runs 1/timeScale times faster, so one day's timers keep their wall-clock times in America/New_York.
+   */
+  clock: {
+    virtualAnchor: undefined as string | undefined,
+    realAnchor: undefined as string | undefined,
+  },
   temporal: {
     address: '127.0.0.1:7233',
     namespace: 'default',
@@ -13,25 +22,35 @@ export const DEFAULT_CONFIG = {
     workflowIdPrefix: 'gameday-',
     uiUrl: 'http://127.0.0.1:8233',
   },
+  /**
+   * The processors Gameday knows, per phase, with the names they publish under. Phases 1-2 are observed only
+   * (status and SLA alerts, never a blocking list); phases 3-5 feed the day's rules. Anything else a topic carries
+   * (the hourly injury report, dozens of other scrapers) is acknowledged and counted, never an error.
+   */
   processors: {
     1: [
-      { name: 'nbac_schedule_api', className: 'GetNbaComScheduleApi', outputTable: 'nbac_schedule_api' },
-      { name: 'nbac_gamebook_pdf', className: 'GetNbaComGamebookPdf', outputTable: 'nbac_gamebook_pdf' },
-      { name: 'bdl_box_scores', className: 'BdlBoxScoresScraper', outputTable: 'bdl_box_scores' },
-      { name: 'odds_api_player_props', className: 'GetOddsApiCurrentEventOdds', outputTable: 'odds_api_player_props' },
+      { name: 'nbac_schedule_api', className: 'GetNbaComScheduleApi', outputTable: 'nbacscheduleapi' },
+      {
+        name: 'oddsa_current_event_odds',
+        className: 'GetOddsApiCurrentEventOdds',
+        outputTable: 'oddsacurrenteventodds',
+        aliases: ['oddsa_player_props'],
+      },
+      { name: 'nbac_player_boxscore', className: 'GetNbaComPlayerBoxscore', outputTable: 'nbacplayerboxscore' },
+      { name: 'nbac_gamebook_pdf', className: 'GetNbaComGamebookPdf', outputTable: 'nbacgamebookpdf' },
     ],
     2: [
-      { name: 'nbac_schedule', className: 'NbacScheduleProcessor', outputTable: 'nbac_schedule' },
       {
         name: 'nbac_gamebook_player_stats',
         className: 'NbacGamebookProcessor',
         outputTable: 'nbac_gamebook_player_stats',
       },
-      { name: 'bdl_player_boxscores', className: 'BdlBoxscoresProcessor', outputTable: 'bdl_player_boxscores' },
+      { name: 'nbac_player_boxscores', className: 'NbacPlayerBoxscoreProcessor', outputTable: 'nbac_player_boxscores' },
       {
         name: 'odds_api_player_points_props',
-        className: 'OddsApiPropsProcessor',
+        className: 'OddsApiPropsBatchProcessor',
         outputTable: 'odds_api_player_points_props',
+        aliases: ['OddsApiPropsProcessor'],
       },
     ],
     3: [
@@ -106,15 +125,65 @@ export const DEFAULT_CONFIG = {
     ],
     5: [{ name: 'prediction_coordinator', className: 'PredictionCoordinator', outputTable: 'player_prop_predictions' }],
   },
-  /** Which processors each mode waits for, per waiting phase, and which of them are critical. */
-  modes: {
-    overnight: {
-      1: { expected: ['nbac_schedule_api', 'nbac_gamebook_pdf', 'bdl_box_scores'], critical: ['nbac_schedule_api'] },
-      2: {
-        expected: ['nbac_schedule', 'nbac_gamebook_player_stats', 'bdl_player_boxscores'],
-        critical: ['nbac_schedule'],
+  /**
+   * The day of one game date D, as PLATFORM.md's timeline: three cycles, each a run of the date's workflow
+   * (continue-as-new between them). Every time is wall-clock `timeZone` written `D-1 HH:MM`, `D HH:MM` or
+   * `D+1 HH:MM`, and becomes a durable timer. docs/lifecycle.md lists the legacy job each one replaces.
+   */
+  lifecycle: {
+    tomorrow: {
+      /** Completions published from this time on count for the cycle (a phase-3 run of D the afternoon before). */
+      countFrom: 'D-1 12:00',
+      endsAt: 'D 05:00',
+      /**
+       * The 3 -> 4 rule of the cycle: every expected processor, or (`partialTriggerAfterMinutes` after the first
+       * completion) >= minimumComplete with every critical one. `carriedOver`: completions from earlier cycles count
+       * too (the upcoming contexts are computed before the games; events do not re-run them after).
+       */
+      phase3: {
+        expected: ['upcoming_player_game_context', 'upcoming_team_game_context'],
+        critical: ['upcoming_player_game_context'],
+        minimumComplete: 1,
+        carriedOver: [] as string[],
+        /** Nothing arrived by then: Gameday runs the missing processors itself (once), as a remedy. */
+        remedyAt: 'D-1 17:00',
       },
-      3: {
+      /** Phase 4 for D (all five, one call each in dependency order), once phase 3 is in. */
+      phase4At: 'D-1 17:30',
+      predictionWaves: [{ at: 'D-1 20:00', runMode: 'PRE_GAME' }],
+    },
+    same_day: {
+      countFrom: 'D 04:00',
+      endsAt: 'D 17:00',
+      phase3: {
+        expected: ['upcoming_player_game_context', 'upcoming_team_game_context'],
+        critical: ['upcoming_player_game_context'],
+        minimumComplete: 1,
+        carriedOver: ['upcoming_team_game_context'],
+        remedyAt: 'D 07:00',
+      },
+      phase4At: 'D 06:00',
+      /** Feature-store refreshes after the main phase-4 run (the legacy ml-feature-store-* jobs). */
+      featureRefresh: { at: ['D 07:00', 'D 10:00', 'D 13:00'], processors: ['ml_feature_store'] },
+      predictionWaves: [
+        { at: 'D 08:00', runMode: 'FIRST' },
+        { at: 'D 09:00', runMode: 'RETRY' },
+        { at: 'D 10:00', runMode: 'RETRY' },
+        { at: 'D 11:00', runMode: 'RETRY' },
+        { at: 'D 12:00', runMode: 'RETRY' },
+        { at: 'D 13:00', runMode: 'FINAL_RETRY' },
+        { at: 'D 16:00', runMode: 'LAST_CALL' },
+      ],
+      /** The "predictions by 2 PM ET" deadline: an alert with the fix command if they are not there. */
+      predictionsDeadline: 'D 14:00',
+      /** Tonight exports at these times, and after every prediction batch that predicted someone. */
+      tonightExports: { at: ['D 11:00', 'D 13:00', 'D 17:00'], afterEachBatch: true },
+    },
+    overnight: {
+      /** Box scores of early games arrive from mid-afternoon. */
+      countFrom: 'D 15:00',
+      endsAt: 'D+1 09:00',
+      phase3: {
         expected: [
           'player_game_summary',
           'team_defense_game_summary',
@@ -123,18 +192,34 @@ export const DEFAULT_CONFIG = {
           'upcoming_team_game_context',
         ],
         critical: ['player_game_summary', 'upcoming_player_game_context'],
+        minimumComplete: 3,
+        carriedOver: ['upcoming_player_game_context', 'upcoming_team_game_context'],
+        remedyAt: 'D+1 04:00',
       },
+      /** The phase-4 recompute runs when phase 3 is in, and at the latest then (degraded). */
+      phase4LatestAt: 'D+1 07:00',
+      /** Grading once every game is Final, checked every `everyMinutes` in this window. */
+      grading: { firstCheckAt: 'D+1 00:00', lastCheckAt: 'D+1 02:45', everyMinutes: 15 },
+      resultsExportAt: 'D+1 05:00',
+      /** Anything of D not graded or not computed is reported; then the date's workflow ends. */
+      gapCheckAt: 'D+1 09:00',
     },
-    same_day: {
-      1: { expected: ['nbac_schedule_api', 'odds_api_player_props'], critical: ['nbac_schedule_api'] },
-      2: { expected: ['nbac_schedule', 'odds_api_player_points_props'], critical: ['nbac_schedule'] },
-      3: { expected: ['upcoming_player_game_context'], critical: ['upcoming_player_game_context'] },
-    },
-    tomorrow: {
-      1: { expected: ['nbac_schedule_api', 'odds_api_player_props'], critical: ['nbac_schedule_api'] },
-      2: { expected: ['nbac_schedule', 'odds_api_player_points_props'], critical: ['nbac_schedule'] },
-      3: { expected: ['upcoming_player_game_context'], critical: ['upcoming_player_game_context'] },
-    },
+  },
+  /** Phase 3 -> 4 with partial data: this long after the first completion of the cycle (the incident analysis' rule). */
+  quorum: {
+    partialTriggerAfterMinutes: 30,
+  },
+  /**
+   * Phase 4 -> 5 (the legacy tiers, counted from the first phase-4 completion of the cycle): predictions start once a
+   * tier holds. Each tier is a durable timer, so it fires without waiting for a new message.
+   */
+  phase4To5: {
+    tiers: [
+      { minComplete: 5, afterMinutes: 0 },
+      { minComplete: 4, afterMinutes: 60 },
+      { minComplete: 3, afterMinutes: 120 },
+      { minComplete: 1, afterMinutes: 240 },
+    ],
   },
   topics: {
     1: 'nba-phase1-scrapers-complete',
@@ -144,33 +229,31 @@ export const DEFAULT_CONFIG = {
     5: 'nba-phase5-predictions-complete',
     6: 'nba-phase6-export-complete',
     exportTrigger: 'nba-phase6-export-trigger',
-  },
-  quorum: {
-    /** Phase 3 -> 4: after this long from the first completion, trigger with partial data if the quorum holds. */
-    partialTriggerAfterMinutes: 30,
-    minimumComplete: 3,
+    gradingTrigger: 'nba-grading-trigger',
+    gradingComplete: 'nba-grading-complete',
   },
   sla: {
-    /** A phase waiting longer than this becomes STUCK and raises an alert. */
+    /** A step waiting or running longer than this becomes STUCK and raises one alert. */
     defaultMinutes: 15,
+    /** Steps due at a cycle's end (the 17:00 export, the 09:00 gap check) get this long before the cycle closes. */
+    cycleGraceMinutes: 30,
     perPhase: {} as Partial<Record<'1' | '2' | '3' | '4' | '5' | '6', number>>,
   },
   predictions: {
     pollIntervalSeconds: 30,
-    /** A batch still in progress after this long fails phase 5 (and alerts) instead of being polled for ever. */
-    maxWaitMinutes: 180,
+    /** A batch that makes no progress for this long is stalled (alert; the next wave or an operator restarts it). */
+    stallMinutes: 20,
+    /** Done for the day: a batch at >= minCompletionPct and >= minActivePredictions active rows. */
     minCompletionPct: 80,
     minActivePredictions: 10,
-    deadlineET: '14:00',
-    predictionRunMode: 'standard',
   },
   export: {
-    exportTypes: ['tonight', 'tonight-players', 'predictions', 'best-bets', 'streaks', 'calendar'],
+    /** Tonight's picks (same_day cycle) and the results of D (overnight cycle, after grading too). */
+    tonightTypes: ['tonight', 'tonight-players', 'predictions', 'best-bets', 'streaks', 'calendar'],
+    resultsTypes: ['results', 'performance', 'best-bets', 'predictions'],
     /** `pubsub` publishes with the Pub/Sub client; `push` posts the push envelope a subscription would deliver. */
     transport: 'push' as 'pubsub' | 'push',
   },
-  /** How long a workflow stays open for an operator after a phase failed for good. */
-  operatorWaitHours: 24,
   platform: {
     projectId: 'nba-props-platform',
     scheduleUrl: 'http://127.0.0.1:8090',
@@ -178,15 +261,24 @@ export const DEFAULT_CONFIG = {
     precomputeUrl: 'http://127.0.0.1:8090/phase4',
     coordinatorUrl: 'http://127.0.0.1:8090/coordinator',
     exportPushUrl: 'http://127.0.0.1:8090/export/push',
+    gradingPushUrl: 'http://127.0.0.1:8090/grading/push',
     requestTimeoutSeconds: 60,
+    /** `/process-date` is synchronous: one processor can take minutes (the feature store ~3). */
+    precomputeTimeoutSeconds: 540,
     /** `google-id-token` sends a Google ID token per service URL (Cloud Run); `none` for the local platform. */
     auth: 'none' as 'none' | 'google-id-token',
   },
   bridge: {
     host: '127.0.0.1',
     port: 8089,
-    /** A completion may start its date's pipeline only within this many days of today (ET); else it signals a running one. */
+    /** A completion may start its date's workflow only within this many days of today (ET); else it signals a running one. */
     startWindowDays: 2,
+    /** Larger than any Pub/Sub push (10 MB of data, base64): a bigger body is not from Pub/Sub and gets 413. */
+    maxBodyBytes: 14_000_000,
+    /** A push waits at most this long for Temporal, then answers 503 (Pub/Sub's ack deadline is 10 s). */
+    temporalTimeoutSeconds: 5,
+    /** Message IDs remembered per bridge, so redeliveries cost no signal. */
+    recentMessageIds: 100_000,
   },
   /** BigQuery: the schedule, the data gates before phases 4-6, the execution log and the status view. */
   warehouse: {
@@ -231,8 +323,10 @@ export const DEFAULT_CONFIG = {
     uiPort: 8233,
     /** Git-ignored folder for the dev server's SQLite database. */
     dataDir: '.gameday',
-    /** Timers of the demo stack: 1/60 turns 30 minutes into 30 seconds. */
-    timeScale: 1 / 60,
+    /** The demo day is compressed 600 times: D-1 17:00 to D+1 09:00 in about four minutes, 30 minutes in 3 s. */
+    timeScale: 1 / 600,
+    /** Where the demo's virtual clock starts, shortly before the first timer of the date's day. */
+    startsAt: 'D-1 16:55',
   },
   /**
    * The platform's daily rhythm as Temporal Schedules (`gameday schedule apply`), wall-clock times in `timeZone`.
@@ -243,11 +337,11 @@ export const DEFAULT_CONFIG = {
     idPrefix: 'gameday-schedule-',
     /** A fire missed while the Temporal server was unreachable is still taken if at most this late. */
     catchupWindowMinutes: 360,
-    /** The evening run starts tomorrow's pipeline (mode tomorrow). */
-    pipelineTomorrow: { enabled: true, times: ['18:00'], dateOffsetDays: 1 },
-    /** The morning run starts (or attaches to) today's pipeline (mode same_day). */
-    pipelineToday: { enabled: true, times: ['10:30'], dateOffsetDays: 0 },
-    /** Self-heal checks today and tomorrow: before and after the predictions deadline. */
+    /** Starts tomorrow's date workflow before its first timer (D-1 17:00): the day's timers live in that workflow. */
+    pipelineTomorrow: { enabled: true, times: ['16:45'], dateOffsetDays: 1 },
+    /** A backstop: starts today's date if nothing started it the evening before (it then begins at same_day). */
+    pipelineToday: { enabled: true, times: ['04:45'], dateOffsetDays: 0 },
+    /** Self-heal checks yesterday (its overnight cycle), today and tomorrow: before and after the predictions deadline. */
     selfHeal: { enabled: true, times: ['12:45', '14:15'] },
     /** The daily summary of yesterday and today, in the morning. */
     dailySummary: { enabled: true, times: ['08:30'], dateOffsetsDays: [-1, 0] },

@@ -4,28 +4,38 @@ import type { GamedayConfig } from './schema';
 
 const MINUTE = 60_000;
 
-/** The workflow-facing part of the config, with timers scaled by `timeScale`. */
+/** The workflow-facing part of the config. Durations stay in the day's time; `clock.scale` turns them into real waits. */
 export function toRunSettings(config: GamedayConfig): RunSettings {
-  const scale = (ms: number): number => Math.max(1, Math.round(ms * config.timeScale));
   const slaMinutes = (phase: number): number => config.sla.perPhase[String(phase) as '1'] ?? config.sla.defaultMinutes;
+  const { lifecycle } = config;
   return {
     timeZone: config.timeZone,
     workflowIdPrefix: config.temporal.workflowIdPrefix,
-    processors: {
-      1: config.processors[1],
-      2: config.processors[2],
-      3: config.processors[3],
-      4: config.processors[4].map((p) => ({ ...p, dependsOn: p.dependsOn ?? [] })),
-      5: config.processors[5],
+    clock: { scale: config.timeScale, ...config.clock },
+    lifecycle,
+    catalog: {
+      processors: {
+        1: config.processors[1],
+        2: config.processors[2],
+        3: config.processors[3],
+        4: config.processors[4],
+        5: config.processors[5],
+      },
+      topics: config.topics,
     },
-    modes: config.modes,
-    partialTriggerAfterMs: scale(config.quorum.partialTriggerAfterMinutes * MINUTE),
-    minimumComplete: config.quorum.minimumComplete,
-    slaMs: Object.fromEntries(PHASES.map((p) => [p, scale(slaMinutes(p) * MINUTE)])) as RunSettings['slaMs'],
-    predictionPollMs: scale(config.predictions.pollIntervalSeconds * 1000),
-    predictionMaxWaitMs: scale(config.predictions.maxWaitMinutes * MINUTE),
+    precompute: config.processors[4].map((p) => ({ ...p, dependsOn: p.dependsOn ?? [] })),
+    partialTriggerAfterMs: config.quorum.partialTriggerAfterMinutes * MINUTE,
+    tiers: config.phase4To5.tiers.map((t) => ({ minComplete: t.minComplete, afterMs: t.afterMinutes * MINUTE })),
+    slaMs: Object.fromEntries(PHASES.map((p) => [p, slaMinutes(p) * MINUTE])) as RunSettings['slaMs'],
+    cycleGraceMs: config.sla.cycleGraceMinutes * MINUTE,
+    precomputeTimeoutMs: config.platform.precomputeTimeoutSeconds * 1000,
+    gateRecheckMs: config.warehouse.gates.recheckMinutes * MINUTE,
+    predictionPollMs: config.predictions.pollIntervalSeconds * 1000,
+    predictionStallMs: config.predictions.stallMinutes * MINUTE,
     minCompletionPct: config.predictions.minCompletionPct,
-    deadlineET: config.predictions.deadlineET,
-    operatorWaitMs: scale(config.operatorWaitHours * 60 * MINUTE),
+    minActivePredictions: config.predictions.minActivePredictions,
+    afterEachBatchExport: lifecycle.same_day.tonightExports.afterEachBatch,
+    rememberedMessageIds: 500,
+    maxHistoryEvents: 10_000,
   };
 }

@@ -1,15 +1,58 @@
 import { z } from 'zod';
 import { isValidGameDate } from '../domain/dates';
+import { isDayTime } from '../domain/day-times';
+import { planDay, planProblems } from '../domain/day-plan';
 
 const name = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case name');
 const processor = z.strictObject({
   name,
   className: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a class name'),
-  outputTable: name,
+  outputTable: name.or(z.string().regex(/^[a-z][a-z0-9]*$/, 'must be a table name')),
+  aliases: z.array(z.string().min(1)).optional(),
   dependsOn: z.array(name).optional(),
 });
-const modeRule = z.strictObject({ expected: z.array(name).min(1), critical: z.array(name) });
-const modePhases = z.strictObject({ 1: modeRule, 2: modeRule, 3: modeRule });
+const dayTime = z.string().refine(isDayTime, 'must be "D-1 HH:MM", "D HH:MM" or "D+1 HH:MM" (24-hour)');
+const runMode = z.string().regex(/^[A-Z][A-Z_]*$/, 'must be a prediction_run_mode such as FIRST or RETRY');
+const phase3Rule = z.strictObject({
+  expected: z.array(name).min(1),
+  critical: z.array(name),
+  minimumComplete: z.number().int().min(1).max(5),
+  carriedOver: z.array(name),
+  remedyAt: dayTime,
+});
+const waves = z.array(z.strictObject({ at: dayTime, runMode })).min(1);
+const lifecycle = z.strictObject({
+  tomorrow: z.strictObject({
+    countFrom: dayTime,
+    endsAt: dayTime,
+    phase3: phase3Rule,
+    phase4At: dayTime,
+    predictionWaves: waves,
+  }),
+  same_day: z.strictObject({
+    countFrom: dayTime,
+    endsAt: dayTime,
+    phase3: phase3Rule,
+    phase4At: dayTime,
+    featureRefresh: z.strictObject({ at: z.array(dayTime), processors: z.array(name).min(1) }),
+    predictionWaves: waves,
+    predictionsDeadline: dayTime,
+    tonightExports: z.strictObject({ at: z.array(dayTime), afterEachBatch: z.boolean() }),
+  }),
+  overnight: z.strictObject({
+    countFrom: dayTime,
+    endsAt: dayTime,
+    phase3: phase3Rule,
+    phase4LatestAt: dayTime,
+    grading: z.strictObject({
+      firstCheckAt: dayTime,
+      lastCheckAt: dayTime,
+      everyMinutes: z.number().int().min(1).max(240),
+    }),
+    resultsExportAt: dayTime,
+    gapCheckAt: dayTime,
+  }),
+});
 const httpUrl = z.url({ protocol: /^https?$/ });
 const minutes = z
   .number()
@@ -35,6 +78,10 @@ export const configSchema = z
   .strictObject({
     timeZone: z.string().refine(isKnownTimeZone, 'is not a known IANA time zone'),
     timeScale: z.number().positive().max(1),
+    clock: z.strictObject({
+      virtualAnchor: z.iso.datetime({ offset: true }).optional(),
+      realAnchor: z.iso.datetime({ offset: true }).optional(),
+    }),
     temporal: z.strictObject({
       address: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port'),
       namespace: z.string().min(1),
@@ -49,26 +96,40 @@ export const configSchema = z
       4: z.array(processor).min(1),
       5: z.array(processor).min(1),
     }),
-    modes: z.strictObject({ overnight: modePhases, same_day: modePhases, tomorrow: modePhases }),
-    topics: z.strictObject({ 1: topic, 2: topic, 3: topic, 4: topic, 5: topic, 6: topic, exportTrigger: topic }),
-    quorum: z.strictObject({ partialTriggerAfterMinutes: minutes, minimumComplete: z.number().int().min(1).max(5) }),
+    lifecycle,
+    quorum: z.strictObject({ partialTriggerAfterMinutes: minutes }),
+    phase4To5: z.strictObject({
+      tiers: z
+        .array(z.strictObject({ minComplete: z.number().int().min(1).max(5), afterMinutes: z.number().min(0).max(24 * 60) }))
+        .min(1),
+    }),
+    topics: z.strictObject({
+      1: topic,
+      2: topic,
+      3: topic,
+      4: topic,
+      5: topic,
+      6: topic,
+      exportTrigger: topic,
+      gradingTrigger: topic,
+      gradingComplete: topic,
+    }),
     sla: z.strictObject({
       defaultMinutes: minutes,
+      cycleGraceMinutes: minutes,
       perPhase: z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6']), minutes),
     }),
     predictions: z.strictObject({
       pollIntervalSeconds: z.number().positive().max(3600),
-      maxWaitMinutes: minutes,
-      minCompletionPct: z.number().min(0).max(100),
+      stallMinutes: minutes,
+      minCompletionPct: percent,
       minActivePredictions: z.number().int().min(0),
-      deadlineET: hhmm,
-      predictionRunMode: z.string().min(1),
     }),
-    export: z.strictObject({ exportTypes: z.array(z.string().min(1)).min(1), transport: z.enum(['pubsub', 'push']) }),
-    operatorWaitHours: z
-      .number()
-      .positive()
-      .max(24 * 14),
+    export: z.strictObject({
+      tonightTypes: z.array(z.string().min(1)).min(1),
+      resultsTypes: z.array(z.string().min(1)).min(1),
+      transport: z.enum(['pubsub', 'push']),
+    }),
     platform: z.strictObject({
       projectId: z.string().min(1),
       scheduleUrl: httpUrl,
@@ -76,13 +137,18 @@ export const configSchema = z
       precomputeUrl: httpUrl,
       coordinatorUrl: httpUrl,
       exportPushUrl: httpUrl,
+      gradingPushUrl: httpUrl,
       requestTimeoutSeconds: z.number().positive().max(3600),
+      precomputeTimeoutSeconds: z.number().positive().max(3600),
       auth: z.enum(['none', 'google-id-token']),
     }),
     bridge: z.strictObject({
       host: z.string().min(1),
       port: z.number().int().min(0).max(65535),
       startWindowDays: z.number().int().min(0).max(366),
+      maxBodyBytes: z.number().int().min(1024),
+      temporalTimeoutSeconds: z.number().positive().max(9),
+      recentMessageIds: z.number().int().min(0).max(10_000_000),
     }),
     warehouse: z.strictObject({
       enabled: z.boolean(),
@@ -112,6 +178,7 @@ export const configSchema = z
       uiPort: z.number().int().min(1).max(65535),
       dataDir: z.string().min(1),
       timeScale: z.number().positive().max(1),
+      startsAt: dayTime,
     }),
     schedules: z.strictObject({
       idPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a plain ID prefix'),
@@ -139,32 +206,52 @@ export const configSchema = z
     }),
   })
   .superRefine((config, ctx) => {
-    for (const [mode, phases] of Object.entries(config.modes)) {
-      for (const phase of ['1', '2', '3'] as const) {
-        const known = new Set(config.processors[phase].map((p) => p.name));
-        const rule = phases[phase];
-        for (const [field, names] of [
-          ['expected', rule.expected],
-          ['critical', rule.critical],
-        ] as const) {
-          for (const n of names) {
-            if (!known.has(n)) {
-              ctx.addIssue({
-                code: 'custom',
-                path: ['modes', mode, phase, field],
-                message: `unknown processor "${n}" for phase ${phase}`,
-              });
-            }
-          }
-        }
-        for (const n of rule.critical) {
-          if (!rule.expected.includes(n)) {
+    const phase3Names = new Set(config.processors[3].map((p) => p.name));
+    for (const cycle of ['tomorrow', 'same_day', 'overnight'] as const) {
+      const rule = config.lifecycle[cycle].phase3;
+      if (rule.minimumComplete > rule.expected.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lifecycle', cycle, 'phase3', 'minimumComplete'],
+          message: `cannot exceed the ${rule.expected.length} expected processors`,
+        });
+      }
+      for (const field of ['expected', 'critical', 'carriedOver'] as const) {
+        for (const n of rule[field]) {
+          if (!phase3Names.has(n)) {
             ctx.addIssue({
               code: 'custom',
-              path: ['modes', mode, phase, 'critical'],
-              message: `critical processor "${n}" is not expected`,
+              path: ['lifecycle', cycle, 'phase3', field],
+              message: `unknown phase-3 processor "${n}"`,
             });
           }
+        }
+      }
+      for (const n of rule.critical) {
+        if (!rule.expected.includes(n)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['lifecycle', cycle, 'phase3', 'critical'],
+            message: `critical processor "${n}" is not expected`,
+          });
+        }
+      }
+    }
+    const phase4Names = new Set(config.processors[4].map((p) => p.name));
+    for (const n of config.lifecycle.same_day.featureRefresh.processors) {
+      if (!phase4Names.has(n)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lifecycle', 'same_day', 'featureRefresh', 'processors'],
+          message: `unknown phase-4 processor "${n}"`,
+        });
+      }
+    }
+    if (isKnownTimeZone(config.timeZone)) {
+      // Sound on an ordinary day and on both daylight-saving nights.
+      for (const sample of ['2026-01-15', '2026-03-08', '2026-11-01']) {
+        for (const problem of planProblems(planDay(sample, config.lifecycle, config.timeZone))) {
+          ctx.addIssue({ code: 'custom', path: ['lifecycle'], message: problem });
         }
       }
     }

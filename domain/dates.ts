@@ -1,9 +1,6 @@
 /** Game dates are calendar days in America/New_York, written YYYY-MM-DD. */
 export const PLATFORM_TIME_ZONE = 'America/New_York';
 
-export type PipelineMode = 'overnight' | 'same_day' | 'tomorrow';
-export const PIPELINE_MODES: readonly PipelineMode[] = ['overnight', 'same_day', 'tomorrow'];
-
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function isValidGameDate(value: unknown): value is string {
@@ -40,14 +37,6 @@ export function addDays(gameDate: string, days: number): string {
   return shifted.toISOString().slice(0, 10);
 }
 
-/** overnight for a past date, same_day for today, tomorrow for a future date (all in the platform's zone). */
-export function modeForDate(gameDate: string, now: Date | number, timeZone: string = PLATFORM_TIME_ZONE): PipelineMode {
-  const today = dateInZone(now, timeZone);
-  if (gameDate < today) return 'overnight';
-  if (gameDate === today) return 'same_day';
-  return 'tomorrow';
-}
-
 /** Minutes past midnight of wall-clock time in a zone, for "by 2 PM ET" style deadlines. */
 export function wallClockMinutes(instant: Date | number, timeZone: string = PLATFORM_TIME_ZONE): number {
   const parts = new Intl.DateTimeFormat('en-GB', {
@@ -61,17 +50,25 @@ export function wallClockMinutes(instant: Date | number, timeZone: string = PLAT
   return hour * 60 + minute;
 }
 
-/** The UTC instant at which a wall-clock time (HH:MM) happens on a date in a zone, DST included. */
+/**
+ * The UTC instant at which a wall-clock time (HH:MM) happens on a date in a zone. Daylight saving: a time the
+ * spring-forward night skips (02:30) is taken an hour later (03:30, the same elapsed time after midnight); a time
+ * the fall-back night repeats (01:30) is its first occurrence.
+ */
 export function zonedTimeToInstant(gameDate: string, hhmm: string, timeZone: string = PLATFORM_TIME_ZONE): Date {
   const [y, m, d] = assertGameDate(gameDate).split('-').map(Number);
   const [hh, mm] = hhmm.split(':').map(Number);
   const guess = Date.UTC(y, m - 1, d, hh, mm);
-  // Two passes settle the offset even when the guess lands on the other side of a DST change.
-  let instant = guess;
-  for (let pass = 0; pass < 2; pass++) {
-    instant = guess - zoneOffsetMs(instant, timeZone);
-  }
-  return new Date(instant);
+  const before = zoneOffsetMs(guess - 12 * 3_600_000, timeZone);
+  const after = zoneOffsetMs(guess + 12 * 3_600_000, timeZone);
+  const matches = [guess - before, guess - after].filter((instant) => wallClock(instant, timeZone) === hhmm);
+  if (matches.length) return new Date(Math.min(...matches));
+  return new Date(guess - before);
+}
+
+function wallClock(instant: number, timeZone: string): string {
+  const minutes = wallClockMinutes(instant, timeZone);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 function zoneOffsetMs(instant: number, timeZone: string): number {

@@ -3,6 +3,8 @@ export interface ProcessorSpec {
   name: string;
   className: string;
   outputTable: string;
+  /** Other names it is published or configured under (e.g. the props scraper's configured `oddsa_player_props`). */
+  aliases?: string[];
 }
 
 /** CamelCase class name -> snake_case, without the `Async` prefix and `Processor` suffix. */
@@ -23,7 +25,9 @@ export function normalizeProcessorName(
   outputTable: string | undefined,
   known: readonly ProcessorSpec[],
 ): string | undefined {
-  const exact = known.find((p) => p.name === processorName);
+  const exact = known.find(
+    (p) => p.name === processorName || p.className === processorName || p.aliases?.includes(processorName),
+  );
   if (exact) return exact.name;
   if (outputTable) {
     const table = outputTable.includes('.') ? outputTable.slice(outputTable.lastIndexOf('.') + 1) : outputTable;

@@ -1,4 +1,7 @@
-import type { PipelineMode } from './dates';
+import type { ClockSettings } from './clock';
+import type { LifecycleSpec } from './day-plan';
+import type { MessageCatalog } from './messages';
+import type { Tier } from './phase4-tiers';
 import type { PhaseNumber } from './phases';
 import type { ProcessorSpec } from './processors';
 
@@ -6,36 +9,35 @@ export interface PrecomputeProcessorSpec extends ProcessorSpec {
   dependsOn: string[];
 }
 
-export interface WaitRule {
-  expected: string[];
-  critical: string[];
-}
 
 /**
- * What one pipeline run needs from the config, with every duration already scaled to milliseconds.
- * The workflow receives it from a local activity, so it is recorded in history and never re-read on replay.
+ * What a date's workflow needs from the config. Durations are in the day's (virtual) time, unscaled: the day's
+ * clock turns them into real waits. Read by a local activity, so history records it and replay never re-reads it.
  * It never holds secrets.
  */
 export interface RunSettings {
   timeZone: string;
   workflowIdPrefix: string;
-  processors: {
-    1: ProcessorSpec[];
-    2: ProcessorSpec[];
-    3: ProcessorSpec[];
-    4: PrecomputeProcessorSpec[];
-    5: ProcessorSpec[];
-  };
-  modes: Record<PipelineMode, Record<1 | 2 | 3, WaitRule>>;
+  clock: ClockSettings;
+  lifecycle: LifecycleSpec;
+  catalog: MessageCatalog;
+  precompute: PrecomputeProcessorSpec[];
   partialTriggerAfterMs: number;
-  minimumComplete: number;
+  tiers: Tier[];
   slaMs: Record<PhaseNumber, number>;
+  cycleGraceMs: number;
+  /** The platform's phase-4 request timeout: the activity's start-to-close follows it. */
+  precomputeTimeoutMs: number;
+  gateRecheckMs: number;
   predictionPollMs: number;
-  /** A prediction batch still in progress after this long fails phase 5 (an operator can restart it). */
-  predictionMaxWaitMs: number;
+  predictionStallMs: number;
   minCompletionPct: number;
-  deadlineET: string;
-  operatorWaitMs: number;
+  minActivePredictions: number;
+  afterEachBatchExport: boolean;
+  /** How many message IDs the state remembers for deduplication (the bridge remembers more). */
+  rememberedMessageIds: number;
+  /** Continue-as-new within a cycle once the run's history has this many events. */
+  maxHistoryEvents: number;
 }
 
 /** The workflow ID of a game date's pipeline. */

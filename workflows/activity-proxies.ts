@@ -1,15 +1,21 @@
+/**
+ * Every activity the date's workflow calls, through proxies with explicit timeouts and retry policies. Calls go
+ * through `executeWithOptions` with a summary naming the phase and processor, so the UI's event history reads
+ * like the pipeline; timeouts that depend on the config (phase 4's long synchronous call) are set per call.
+ */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities';
 
 /** Failure types that no retry can fix. */
-const PERMANENT = ['PlatformRejected', 'BadPlatformAnswer', 'InvalidInput'];
+export const PERMANENT_FAILURES = ['PlatformRejected', 'BadPlatformAnswer', 'InvalidInput', 'NoPlayers'];
 
+/** Settings and the day's plan: in-process, recorded in history. Retried until they work (a bug is fixed by a deploy). */
 export const settingsActivity = proxyLocalActivities<PipelineActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 3 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** Reads (schedule, batch status): quick, retried briefly with exponential backoff. */
+/** Reads (schedule, batch status, Final games): quick, retried briefly with exponential backoff. */
 export const readActivities = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
   retry: {
@@ -17,40 +23,58 @@ export const readActivities = proxyActivities<PipelineActivities>({
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 8,
-    nonRetryableErrorTypes: PERMANENT,
+    nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
 });
 
 /** Triggers: each carries an idempotency key, so a retry after a lost answer never runs twice. */
 export const triggerActivities = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
     maximumAttempts: 6,
-    nonRetryableErrorTypes: PERMANENT,
+    nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
 });
 
-/** The prediction coordinator's 503 DATA_INCOMPLETE is waited out for up to two hours. */
+/**
+ * Phase 4's synchronous `/process-date`: one call per processor at a time. The activity heartbeats while it waits,
+ * so a dead worker is noticed in `heartbeatTimeout`, not after the whole start-to-close; its start-to-close is set
+ * per call from the platform's request timeout (the two agree).
+ */
+export const precomputeActivity = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: PERMANENT_FAILURES,
+  },
+});
+
+/** The coordinator's /start: 503 DATA_INCOMPLETE is waited out by the retry policy, until the call's schedule-to-close. */
 export const predictionStartActivity = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '2 minutes',
-  scheduleToCloseTimeout: '2 hours',
+  scheduleToCloseTimeout: '1 hour',
   retry: {
     initialInterval: '10 seconds',
     backoffCoefficient: 2,
     maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: PERMANENT,
+    nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
 });
 
-export const alertActivity = proxyActivities<PipelineActivities>({
+/** Bookkeeping: alerts and execution-log rows, written in the background, never on the path to a trigger. */
+export const bookkeepingActivities = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-/** Data gates: one check is a few warehouse queries; a failing gate is re-checked on the gate's own timer. */
+/** Data gates: a few warehouse queries; a failing gate is re-checked on the gate's own timer. */
 export const gateActivity = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '2 minutes',
   retry: {
@@ -58,12 +82,6 @@ export const gateActivity = proxyActivities<PipelineActivities>({
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 3,
-    nonRetryableErrorTypes: PERMANENT,
+    nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
-});
-
-/** Execution-log rows: the write is a MERGE on the event key, so retries never duplicate a row. */
-export const executionLogActivity = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });

@@ -1,12 +1,11 @@
 /**
- * The daily summary (08:30 ET by default): per date, games, phases, degraded flags, predictions and operator
- * interventions, sent once per day by email/Slack and the log.
+ * The daily summary (08:30 ET by default): per date, games, the day's status and cycle, steps that did not finish
+ * well, predictions and operator interventions, sent once per day by email/Slack and the log.
  */
 import { log } from '@temporalio/workflow';
 import type { DeliveryOutcome } from '../activities';
 import { addDays, assertGameDate, dateInZone } from '../domain/dates';
-import { PHASES, PHASE_NAMES } from '../domain/phases';
-import type { OperatorAction, PipelineState } from '../domain/pipeline-state';
+import type { DayState, OperatorAction } from '../contracts/state';
 import { readActivities } from './activity-proxies';
 import { scheduledStartTime } from './scheduled-pipeline';
 import { opsActivities, opsSettingsActivity } from './self-heal';
@@ -21,9 +20,10 @@ export interface DateSummary {
   games: number;
   /** The workflow's execution status, or `none`. */
   workflow: string;
-  pipelineStatus?: string;
-  phases: { phase: number; name: string; status: string; degraded: boolean }[];
-  degradedPhases: number[];
+  status?: string;
+  cycle?: string;
+  /** Steps that ended FAILED, MISSED or degraded, in words. */
+  problems: string[];
   predictions: string;
   interventions: OperatorAction[];
   alerts: string[];
@@ -49,7 +49,7 @@ export async function dailySummary(input: DailySummaryInput = {}): Promise<Daily
     const inspection = await opsActivities.inspectPipeline(gameDate, {});
     summaries.push(summarize(gameDate, games, inspection.execution?.status ?? 'none', inspection.state));
   }
-  const subject = `[gameday] daily summary ${summaryDate}: ${summaries.map((s) => `${s.gameDate} ${s.pipelineStatus ?? s.workflow}`).join(', ')}`;
+  const subject = `[gameday] daily summary ${summaryDate}: ${summaries.map((s) => `${s.gameDate} ${s.status ?? s.workflow}`).join(', ')}`;
   const text = summaries.map(formatDate).join('\n\n');
   const delivery = await opsActivities.sendNotification({
     key: `daily-summary:${summaryDate}:${dates.join(',')}`,
@@ -60,45 +60,40 @@ export async function dailySummary(input: DailySummaryInput = {}): Promise<Daily
   return { summaryDate, dates: summaries, subject, text, delivery };
 }
 
-export function summarize(gameDate: string, games: number, workflow: string, state?: PipelineState): DateSummary {
-  const phases = state
-    ? PHASES.map((p) => ({
-        phase: p,
-        name: PHASE_NAMES[p],
-        status: state.phases[p].status,
-        degraded: Boolean(state.phases[p].degraded),
-      }))
-    : [];
-  const p5 = state?.phases[5];
-  const pct = p5?.details?.completionPct;
+export function summarize(gameDate: string, games: number, workflow: string, state?: DayState): DateSummary {
+  const steps = state ? Object.values(state.cycles).flatMap((c) => c.steps) : [];
+  const problems = steps
+    .filter((s) => s.status === 'FAILED' || s.status === 'MISSED' || s.status === 'STUCK' || s.degraded)
+    .map((s) => `${s.cycle} ${s.label}: ${s.status}${s.degraded ? ' (degraded)' : ''}${s.outcome ? ` - ${s.outcome}` : ''}`);
+  const p = state?.predictions;
   const predictions = !state
     ? games === 0
       ? 'no games'
-      : 'unknown (no pipeline state)'
-    : p5?.status === 'COMPLETE'
-      ? `complete${typeof pct === 'number' ? ` (${pct}%)` : ''}${p5.degraded ? ', degraded' : ''}`
-      : `not ready (${p5?.status ?? 'PENDING'})`;
+      : 'unknown (no state)'
+    : p?.ready
+      ? `ready at ${p.readyAt}${p.completionPct !== undefined ? ` (${p.completionPct}%)` : ''}`
+      : 'not ready';
   return {
     gameDate,
     games,
     workflow,
-    pipelineStatus: state?.status,
-    phases,
-    degradedPhases: phases.filter((p) => p.degraded).map((p) => p.phase),
+    status: state?.status,
+    cycle: state?.cycle,
+    problems,
     predictions,
     interventions: state?.operatorActions ?? [],
-    alerts: (state?.alerts ?? []).map((a) => `${a.kind}${a.phase ? ` phase ${a.phase}` : ''}: ${a.message}`),
+    alerts: (state?.alerts ?? []).map((a) => `${a.kind}${a.cycle ? ` ${a.cycle}` : ''}: ${a.message}`),
   };
 }
 
 function formatDate(s: DateSummary): string {
   const lines = [
-    `${s.gameDate}: ${s.games} games; pipeline ${s.pipelineStatus ?? '-'} (workflow ${s.workflow})`,
-    `  phases: ${s.phases.length ? s.phases.map((p) => `${p.phase} ${p.status}${p.degraded ? '*' : ''}`).join(', ') : '-'}`,
-    `  degraded: ${s.degradedPhases.length ? s.degradedPhases.map((p) => `phase ${p}`).join(', ') : 'none'}`,
+    `${s.gameDate}: ${s.games} games; ${s.status ?? '-'}${s.cycle ? ` (cycle ${s.cycle})` : ''} (workflow ${s.workflow})`,
+    `  problems: ${s.problems.length ? '' : 'none'}`,
+    ...s.problems.map((p) => `    ${p}`),
     `  predictions: ${s.predictions}`,
     `  interventions: ${s.interventions.length ? '' : 'none'}`,
-    ...s.interventions.map((a) => `    ${a.at} ${a.user} forced phase ${a.phase}: ${a.reason}`),
+    ...s.interventions.map((a) => `    ${a.at} ${a.user} ${a.action}${a.phase ? ` phase ${a.phase}` : ''}: ${a.reason}${a.outcome ? ` -> ${a.outcome}` : ''}`),
     `  alerts: ${s.alerts.length ? '' : 'none'}`,
     ...s.alerts.map((a) => `    ${a}`),
   ];

@@ -12,9 +12,9 @@ import { ParentClosePolicy, log, startChild, workflowInfo } from '@temporalio/wo
 import { scheduledGameDate } from '../domain/scheduling';
 import { assertGameDate } from '../domain/dates';
 import { pipelineWorkflowId } from '../domain/run-settings';
+import { GameDateKey } from '../contracts/search-attributes';
 import { settingsActivity } from './activity-proxies';
 import { gameDatePipeline } from './game-date-pipeline';
-import { GameDateKey } from './search-attributes';
 
 export const ScheduledStartTimeKey = defineSearchAttributeKey(
   'TemporalScheduledStartTime',
@@ -71,7 +71,7 @@ export async function scheduledPipeline(input: ScheduledPipelineInput = {}): Pro
   try {
     const child = await startChild(gameDatePipeline, {
       workflowId: result.workflowId,
-      args: [{ gameDate }],
+      args: [{ gameDate, startedBy: `schedule ${input.schedule ?? ''}`.trim() }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       // A closed date is not started again by a schedule: `gameday rerun` does that on purpose.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -1,15 +1,15 @@
 /**
- * Self-heal: scheduled (12:45 and 14:15 ET by default) and runnable by hand. For today and tomorrow in the
- * platform's zone it starts a game day's missing pipeline, applies the configured remedy to a phase STUCK,
- * BLOCKED or FAILED past its SLA, and forces predictions once the deadline has passed without them. Every
- * action and every decision not to act is in the result and the log; a second run in a row does nothing.
+ * Self-heal: scheduled (12:45 and 14:15 ET by default) and runnable by hand. For yesterday (whose overnight cycle
+ * runs into this morning), today and tomorrow in the platform's zone it starts a game day's missing workflow and
+ * applies the configured remedy to a step STUCK, BLOCKED or FAILED. Every action and every decision not to act is
+ * in the result and the log; a second run in a row does nothing.
  */
 import { log, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { OperationsActivities, PipelineInspection } from '../activities';
 import { addDays, assertGameDate, dateInZone } from '../domain/dates';
 import type { PhaseNumber } from '../domain/phases';
 import { decideHeal, type HealDecision } from '../domain/self-heal';
-import { alertActivity, readActivities } from './activity-proxies';
+import { bookkeepingActivities, readActivities } from './activity-proxies';
 
 export const opsSettingsActivity = proxyLocalActivities<OperationsActivities>({
   startToCloseTimeout: '10 seconds',
@@ -23,7 +23,7 @@ export const opsActivities = proxyActivities<OperationsActivities>({
 });
 
 export interface SelfHealInput {
-  /** Dates to check (default: today and tomorrow in the platform's zone). */
+  /** Dates to check (default: yesterday, today and tomorrow in the platform's zone). */
   dates?: string[];
   /** Recorded as the user of every forcePhase (default `self-heal`). */
   user?: string;
@@ -55,7 +55,9 @@ export async function selfHeal(input: SelfHealInput = {}): Promise<SelfHealResul
   const { policy } = await opsSettingsActivity.loadOperationsSettings();
   const user = input.user ?? 'self-heal';
   const today = dateInZone(Date.now(), policy.timeZone);
-  const dates = (input.dates?.length ? input.dates : [today, addDays(today, 1)]).map((d) => assertGameDate(d));
+  const dates = (input.dates?.length ? input.dates : [addDays(today, -1), today, addDays(today, 1)]).map((d) =>
+    assertGameDate(d),
+  );
   const result: SelfHealResult = { checkedAt: new Date().toISOString(), dates, steps: [], actionsTaken: 0 };
   const record = (step: Omit<SelfHealStep, 'at'>): void => {
     const full = { ...step, at: new Date().toISOString() };
@@ -99,7 +101,7 @@ export async function selfHeal(input: SelfHealInput = {}): Promise<SelfHealResul
           phase: decision.phase,
           reason: decision.reason,
           outcome: forced.accepted
-            ? `forced phase ${decision.phase}${decision.skipGates ? ' (gates skipped)' : ''}; pipeline ${forced.status}`
+            ? `forced phase ${decision.phase}${decision.skipGates ? ' (gates skipped)' : ''}: ${forced.outcome}`
             : `refused by the workflow: ${forced.refusal}`,
         });
         if (forced.accepted) result.actionsTaken += 1;
@@ -108,7 +110,7 @@ export async function selfHeal(input: SelfHealInput = {}): Promise<SelfHealResul
       if (decision.kind === 'decline') {
         let outcome = 'declined';
         if (decision.alert && inspection.execution) {
-          await alertActivity.raiseAlert({
+          await bookkeepingActivities.raiseAlert({
             key: `${inspection.workflowId}:${decision.alert.kind}:self-heal`,
             kind: decision.alert.kind,
             phase: decision.alert.phase,

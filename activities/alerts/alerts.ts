@@ -2,7 +2,8 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { GamedayConfig } from '../../config/schema';
-import type { AlertRecord } from '../../domain/pipeline-state';
+import type { AlertRecord } from '../../contracts/state';
+import { workflowUiUrl } from '../../domain/links';
 import { phaseLabel } from '../../domain/phases';
 import { createDeliveryLedger, type DeliveryLedger } from './ledger';
 
@@ -94,18 +95,16 @@ export function alertChannelsFromEnv(config: GamedayConfig, env: NodeJS.ProcessE
 export function formatAlert(alert: AlertRequest, config?: Pick<GamedayConfig, 'alerts' | 'temporal'>): Notification {
   const prefix = config?.alerts.subjectPrefix ?? '[gameday]';
   const phase = alert.phase ? phaseLabel(alert.phase) : 'pipeline';
+  const cycle = alert.cycle ? ` (${alert.cycle})` : '';
   const lines = [
     `Date: ${alert.gameDate}`,
-    `Phase: ${phase}`,
+    `Phase: ${phase}${cycle}`,
     `Problem: ${alert.message}`,
     `Fix: ${alert.fixCommand ?? `gameday status ${alert.gameDate}`}`,
     `Workflow: ${alert.workflowId}`,
   ];
   if (config) {
-    const { uiUrl, namespace } = config.temporal;
-    lines.push(
-      `UI: ${uiUrl.replace(/\/$/, '')}/namespaces/${namespace}/workflows/${encodeURIComponent(alert.workflowId)}`,
-    );
+    lines.push(`UI: ${workflowUiUrl(config.temporal.uiUrl, config.temporal.namespace, alert.workflowId)}`);
   }
   lines.push(`Raised: ${alert.raisedAt}`, `Key: ${alert.key}`);
   return {

@@ -17,6 +17,10 @@ export interface PlatformRequest {
   url: string;
   body?: unknown;
   idempotencyKey?: string;
+  /** Default: config.platform.requestTimeoutSeconds. */
+  timeoutMs?: number;
+  /** Aborts the call (the activity was cancelled). */
+  signal?: AbortSignal;
 }
 
 export type PlatformClient = (request: PlatformRequest) => Promise<PlatformResponse>;
@@ -31,7 +35,7 @@ export function createPlatformClient(config: GamedayConfig, env: NodeJS.ProcessE
   const auth = config.platform.auth === 'google-id-token' ? new GoogleAuth() : undefined;
   const timeoutMs = config.platform.requestTimeoutSeconds * 1000;
 
-  return async ({ method, url, body, idempotencyKey }) => {
+  return async ({ method, url, body, idempotencyKey, timeoutMs: callTimeoutMs, signal }) => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
@@ -47,7 +51,9 @@ export function createPlatformClient(config: GamedayConfig, env: NodeJS.ProcessE
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(callTimeoutMs ?? timeoutMs)])
+          : AbortSignal.timeout(callTimeoutMs ?? timeoutMs),
       });
     } catch (err) {
       throw ApplicationFailure.retryable(`${method} ${url} failed: ${(err as Error).message}`, 'PlatformUnreachable');

@@ -14,9 +14,9 @@ import { startOrAttach, workflowIdFor } from '../../clients/pipeline-client';
 import { toRunSettings } from '../../config/run-settings';
 import type { GamedayConfig } from '../../config/schema';
 import { PHASES, type PhaseNumber } from '../../domain/phases';
-import type { PipelineState } from '../../domain/pipeline-state';
+import type { DayState } from '../../contracts/state';
+import { forcePhaseUpdate, pipelineStateQuery } from '../../contracts/workflow-api';
 import type { SelfHealPolicy } from '../../domain/self-heal';
-import { forcePhaseUpdate, pipelineStateQuery } from '../../workflows/definitions';
 import type { gameDatePipeline } from '../../workflows';
 
 export interface OperationsSettings {
@@ -29,7 +29,7 @@ export interface PipelineInspection {
   gameDate: string;
   workflowId: string;
   execution?: { status: string; runId: string; startTime: string; closeTime?: string };
-  state?: PipelineState;
+  state?: DayState;
 }
 
 export interface ForceRequest {
@@ -40,7 +40,7 @@ export interface ForceRequest {
   user: string;
 }
 
-export type ForceOutcome = { accepted: true; status: string } | { accepted: false; refusal: string };
+export type ForceOutcome = { accepted: true; outcome: string; status: string } | { accepted: false; refusal: string };
 
 export interface TemporalOpsDeps {
   config: GamedayConfig;
@@ -48,20 +48,17 @@ export interface TemporalOpsDeps {
   client?: Client;
 }
 
-const NOT_READY = /has not started its phases yet/;
+const NOT_READY = /the day is starting/;
 
 export function temporalActivities({ config, client }: TemporalOpsDeps) {
   const run = toRunSettings(config);
   const settings: OperationsSettings = {
     policy: {
       timeZone: run.timeZone,
-      deadlineET: run.deadlineET,
       slaMs: run.slaMs,
       remedies: Object.fromEntries(
         PHASES.map((p) => [p, config.selfHeal.remedies[String(p) as '1']]),
       ) as SelfHealPolicy['remedies'],
-      modes: run.modes,
-      minimumComplete: run.minimumComplete,
     },
     summaryDateOffsets: config.schedules.dailySummary.dateOffsetsDays,
   };
@@ -97,10 +94,10 @@ export function temporalActivities({ config, client }: TemporalOpsDeps) {
         closeTime: description.closeTime?.toISOString(),
       };
       const handle = temporal().workflow.getHandle<typeof gameDatePipeline>(workflowId, description.runId);
-      let state: PipelineState | undefined;
+      let state: DayState | undefined;
       if (execution.status === 'RUNNING') {
         state = await handle.query(pipelineStateQuery).catch(() => undefined);
-        if (options.waitForPhases && state?.currentPhase === undefined) {
+        if (options.waitForPhases && (state === undefined || state.status === 'STARTING')) {
           throw ApplicationFailure.retryable(`${workflowId} has not started its phases yet`, 'PipelineNotReady');
         }
       } else if (execution.status === 'COMPLETED') {
@@ -123,10 +120,11 @@ export function temporalActivities({ config, client }: TemporalOpsDeps) {
     async forcePipelinePhase(request: ForceRequest): Promise<ForceOutcome> {
       const handle = temporal().workflow.getHandle<typeof gameDatePipeline>(workflowIdFor(config, request.gameDate));
       try {
-        const state = await handle.executeUpdate(forcePhaseUpdate, {
+        const result = await handle.executeUpdate(forcePhaseUpdate, {
           args: [{ phase: request.phase, reason: request.reason, skipGates: request.skipGates, user: request.user }],
         });
-        return { accepted: true, status: state.status };
+        if (!result.applied) return { accepted: false, refusal: result.outcome };
+        return { accepted: true, outcome: result.outcome, status: result.state.status };
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
           const refusal = (err.cause as Error | undefined)?.message ?? err.message;

@@ -4,24 +4,9 @@ import { runQuery, tableRef } from '../../warehouse/client';
 import { EXECUTION_LOG_TABLE } from '../../warehouse/tables';
 import type { WarehouseDeps } from './queries';
 
-/** One event of a pipeline run: a trigger, a completion, a gate result, a force or an alert. */
-export interface ExecutionLogEvent {
-  /** Deterministic event key (workflow ID + event), or the platform's execution_id for a processor's completion. */
-  executionId: string;
-  processorName: string;
-  /** `phase_4_precompute` style (phase 6 is `phase_6_export`). */
-  phase: string;
-  triggeredAt: string;
-  completedAt?: string;
-  status: string;
-  dataDate: string;
-  triggerSource?: string;
-  pubsubMessageId?: string;
-  /** The workflow ID. */
-  correlationId: string;
-  recordsProcessed?: number;
-  errorMessage?: string;
-}
+import type { ExecutionLogEvent } from '../../contracts/execution-log';
+
+export type { ExecutionLogEvent };
 
 const CHUNK = 50;
 

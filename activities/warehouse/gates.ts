@@ -1,6 +1,6 @@
 /** The data gates in front of phases 4-6: warehouse checks with thresholds from config.warehouse.gates. */
-import type { PipelineMode } from '../../domain/dates';
-import type { GateCheckResult } from '../../domain/pipeline-state';
+import type { Cycle as PipelineMode } from '../../domain/cycles';
+import type { GateCheckResult } from '../../contracts/state';
 import {
   analyticsGameIds,
   featureRowStats,
@@ -56,7 +56,7 @@ export function requiredRows(minimum: number, gamesScheduled: number, fullSlateG
 /** The minimum-rows tables that the mode's phase-3 processors write (all of them for overnight). */
 export function minRowsForMode(config: WarehouseDeps['config'], mode: PipelineMode): Record<string, number> {
   const expected = new Set(
-    config.processors[3].filter((p) => config.modes[mode][3].expected.includes(p.name)).map((p) => p.outputTable),
+    config.processors[3].filter((p) => config.lifecycle[mode].phase3.expected.includes(p.name)).map((p) => p.outputTable),
   );
   return Object.fromEntries(Object.entries(config.warehouse.gates.minRows).filter(([table]) => expected.has(table)));
 }

@@ -21,12 +21,20 @@ export function warehouseActivities(config: GamedayConfig, client?: BigQuery) {
     return { config, bq };
   };
   const enabled = config.warehouse.enabled;
-  const recheckAfterMs = Math.max(1, Math.round(config.warehouse.gates.recheckMinutes * 60_000 * config.timeScale));
+  // In the day's time: the workflow's clock turns it into a real wait.
+  const recheckAfterMs = config.warehouse.gates.recheckMinutes * 60_000;
   return {
     /** Games on the date from the deduplicated nba_raw.nbac_schedule (postponed and cancelled left out). */
     async countScheduledGames(gameDate: string): Promise<number> {
       if (!enabled) throw ApplicationFailure.nonRetryable('the warehouse is not enabled', 'InvalidInput');
       return (await scheduledGames(deps(), gameDate)).length;
+    },
+
+    /** Games of the date and how many are Final, deduplicated per game (the legacy counted repeated rows). */
+    async countFinalGames(gameDate: string): Promise<{ total: number; final: number }> {
+      if (!enabled) throw ApplicationFailure.nonRetryable('the warehouse is not enabled', 'InvalidInput');
+      const games = await scheduledGames(deps(), gameDate);
+      return { total: games.length, final: games.filter((g) => Number(g.game_status) === 3).length };
     },
 
     async checkDataGate(request: DataGateRequest): Promise<DataGateResult> {

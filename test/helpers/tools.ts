@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { PIPELINE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { PIPELINE_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 
 const TOOLS_BIN = join(__dirname, '..', '..', '.tools', 'venv', 'bin');
 

@@ -1,0 +1,128 @@
+/**
+ * The platform's activities replaced by a scripted platform, for workflow tests on the time-skipping server. Every
+ * call is recorded with the day's (virtual) time at which the workflow scheduled it, read from the server's clock,
+ * so a test asserts when triggers happened. Reactions (completions published after a phase-3 run, the grading
+ * answer) are signals to the date's workflow, stamped in the day's time, as the real platform publishes them.
+ */
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { PipelineActivities, AlertRequest, ExecutionLogEvent } from '../../activities';
+import { settingsActivities } from '../../activities/settings';
+import type { GamedayConfig } from '../../config/schema';
+import { processorCompletedSignal } from '../../contracts/workflow-api';
+import { clockFrom, virtualNow, type DayClock } from '../../domain/clock';
+import { completion } from './messages';
+import { dayTimeInstant } from '../../domain/day-times';
+
+export interface RecordedCall {
+  name: string;
+  /** The day's time (epoch ms) at which the workflow scheduled the call. */
+  at: number;
+  args: unknown[];
+}
+
+export interface FakePlatform {
+  activities: PipelineActivities;
+  calls: RecordedCall[];
+  alerts: AlertRequest[];
+  executionLog: ExecutionLogEvent[];
+  clock: DayClock;
+  /** Calls of one activity. */
+  of(name: string): RecordedCall[];
+}
+
+export interface FakePlatformOptions {
+  config: GamedayConfig;
+  client: Client;
+  games?: number;
+  /** When every game is Final (day time); default: D 23:59. */
+  finalAt?: number;
+  /** The phase-3 processors (snake names) whose runs never publish (e.g. the 2025-12-29 incident). */
+  silentPhase3?: string[];
+  /** Overrides, wrapped so they are recorded too. */
+  overrides?: Partial<PipelineActivities>;
+}
+
+export function fakePlatform(options: FakePlatformOptions): FakePlatform {
+  const { config, client } = options;
+  if (!config.clock.realAnchor) throw new Error('fakePlatform needs config.clock.realAnchor (the server time at start)');
+  const clock = clockFrom({ scale: config.timeScale, ...config.clock }, 0);
+  const calls: RecordedCall[] = [];
+  const alerts: AlertRequest[] = [];
+  const executionLog: ExecutionLogEvent[] = [];
+  const dayNow = () => virtualNow(clock, Context.current().info.currentAttemptScheduledTimestampMs);
+  const handle = () => client.workflow.getHandle(Context.current().info.workflowExecution.workflowId);
+  const games = options.games ?? 7;
+  let batches = 0;
+
+  const base: PipelineActivities = {
+    ...settingsActivities(config),
+    countScheduledGames: async () => games,
+    countFinalGames: async (gameDate) => {
+      const finalAt = options.finalAt ?? dayTimeInstant(gameDate, 'D 23:59', config.timeZone);
+      return { total: games, final: dayNow() >= finalAt ? games : 0 };
+    },
+    triggerAnalytics: async (request) => {
+      const at = dayNow() + 60_000;
+      for (const className of request.processors) {
+        const spec = config.processors[3].find((p) => p.className === className);
+        if (!spec || options.silentPhase3?.includes(spec.name)) continue;
+        await handle().signal(processorCompletedSignal, completion(config, 3, spec.name, request.gameDate, at), {
+          messageId: `fake-${request.idempotencyKey}-${spec.name}`,
+        });
+      }
+      return { status: 'started' };
+    },
+    runPrecomputeProcessor: async (request) => ({ processor: request.className, status: 'success', recordCount: 300 }),
+    startPredictionBatch: async () => {
+      batches += 1;
+      return { outcome: 'started', batchId: `batch-${batches}`, totalRequests: 100 };
+    },
+    getPredictionBatchStatus: async () => ({ status: 'complete', completionPct: 100, expectedPlayers: 100, completedPlayers: 100 }),
+    publishExportTrigger: async (request) => ({
+      messageId: `export-${calls.filter((c) => c.name === 'publishExportTrigger').length}`,
+      exportTypes: request.kind === 'tonight' ? config.export.tonightTypes : config.export.resultsTypes,
+    }),
+    publishGradingTrigger: async (request) => {
+      await handle().signal(
+        processorCompletedSignal,
+        {
+          processor_name: 'Phase5BGrading',
+          phase: 'phase_5b_grading',
+          correlation_id: request.correlationId,
+          timestamp: new Date(dayNow() + 120_000).toISOString(),
+          target_date: request.gameDate,
+          status: 'success',
+          graded_count: 140,
+        },
+        { messageId: `grading-${request.idempotencyKey}` },
+      );
+      return { messageId: 'grading-1' };
+    },
+    raiseAlert: async (alert) => {
+      alerts.push(alert);
+    },
+    checkDataGate: async (request) => ({ ...request, enabled: false, passed: true, checks: [], recheckAfterMs: 300_000 }),
+    getPredictionSummary: async (gameDate) => ({ gameDate, activePredictions: 0, produced: false, avgFeatureQuality: null }),
+    writeExecutionLog: async (events) => {
+      executionLog.push(...events);
+      return events.length;
+    },
+  };
+  const merged = { ...base, ...options.overrides } as PipelineActivities;
+  const activities = Object.fromEntries(
+    Object.entries(merged).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        if (name !== 'writeExecutionLog' && name !== 'raiseAlert' && name !== 'loadRunSettings' && name !== 'planDay') {
+          calls.push({ name, at: dayNow(), args });
+        }
+        return (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    ]),
+  ) as unknown as PipelineActivities;
+  return { activities, calls, alerts, executionLog, clock, of: (name) => calls.filter((c) => c.name === name) };
+}
+
+export { ApplicationFailure };

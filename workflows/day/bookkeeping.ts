@@ -1,0 +1,145 @@
+/**
+ * Bookkeeping of the date's workflow: alerts, execution-log rows, search attributes and the UI's current details.
+ * Rules record into the state's outbox and go on; background loops deliver it. Nothing here is ever awaited on
+ * the path to a trigger: a Slack outage or a slow warehouse never delays the pipeline.
+ */
+import { CancellationScope, condition, isCancellation, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ExecutionLogEvent } from '../../contracts/execution-log';
+import type { AlertRecord, DayState } from '../../contracts/state';
+import {
+  GameDateKey,
+  PipelineCycleKey,
+  PipelinePhaseKey,
+  PipelineStatusKey,
+} from '../../contracts/search-attributes';
+import { PHASE_NAMES } from '../../domain/phases';
+import { bookkeepingActivities } from '../activity-proxies';
+import { addAlert } from './record';
+import { detailsMarkdown } from '../../domain/day-summary';
+
+const LOG_BATCH = 50;
+
+export class Bookkeeping {
+  private shownAttributes = '';
+  private shownDetails = '';
+  private paused = false;
+  private delivering = false;
+
+  constructor(private readonly state: DayState) {}
+
+  /** Records an alert once per key and queues its delivery; returns false for a key already raised. */
+  alert(record: AlertRecord): boolean {
+    if (!addAlert(this.state, record)) return false;
+    this.state.outbox.alertKeys.push(record.key);
+    this.log({
+      executionId: `${this.state.runId}:alert:${record.key}`,
+      processorName: 'gameday_alert',
+      phase: record.phase ? `phase_${record.phase}_${PHASE_NAMES[record.phase]}` : 'pipeline',
+      triggeredAt: record.raisedAt,
+      status: `alert_${record.kind.toLowerCase()}`,
+      errorMessage: record.message,
+    });
+    return true;
+  }
+
+  log(event: Omit<ExecutionLogEvent, 'dataDate' | 'correlationId'>): void {
+    this.state.outbox.log.push({ ...event, dataDate: this.state.gameDate, correlationId: this.state.workflowId });
+  }
+
+  get idle(): boolean {
+    return this.state.outbox.alertKeys.length === 0 && this.state.outbox.log.length === 0;
+  }
+
+  /** Starts the delivery loops; they end with the run (continue-as-new carries what is left). */
+  start(): void {
+    void this.loop('alerts', () => this.state.outbox.alertKeys.length > 0, () => this.deliverAlert());
+    void this.loop('execution log', () => this.state.outbox.log.length > 0, () => this.writeLog());
+  }
+
+  /** Delivers what is left, even while the workflow is being cancelled; gives up after `timeoutMs`. */
+  async flush(timeoutMs: number): Promise<boolean> {
+    return CancellationScope.nonCancellable(async () => {
+      const deliver = async () => {
+        while (this.state.outbox.alertKeys.length) await this.deliverAlert();
+        while (this.state.outbox.log.length) await this.writeLog();
+      };
+      void deliver();
+      return condition(() => this.idle, timeoutMs);
+    });
+  }
+
+  /**
+   * Stops starting new deliveries and waits (at most `timeoutMs`) for the one in flight: a run ends with no
+   * bookkeeping activity of its own still open; what is left stays in the outbox for the next run.
+   */
+  async pause(timeoutMs: number): Promise<void> {
+    this.paused = true;
+    await condition(() => !this.delivering, timeoutMs);
+  }
+
+  private async loop(what: string, ready: () => boolean, deliver: () => Promise<void>): Promise<void> {
+    try {
+      for (;;) {
+        await condition(() => !this.paused && ready());
+        this.delivering = true;
+        try {
+          await deliver();
+        } finally {
+          this.delivering = false;
+        }
+      }
+    } catch (err) {
+      if (!isCancellation(err)) log.error(`${what} delivery loop stopped`, { error: String(err) });
+    }
+  }
+
+  private async deliverAlert(): Promise<void> {
+    const key = this.state.outbox.alertKeys[0];
+    const alert = this.state.alerts.find((a) => a.key === key);
+    try {
+      if (alert) {
+        await bookkeepingActivities.raiseAlert.executeWithOptions({ summary: `alert ${alert.kind}: ${alert.message}`.slice(0, 200) }, [
+          { ...alert, gameDate: this.state.gameDate, workflowId: this.state.workflowId, dedupeScope: this.state.chainId },
+        ]);
+      }
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.error('alert delivery failed', { key, error: String(err) });
+    }
+    if (this.state.outbox.alertKeys[0] === key) this.state.outbox.alertKeys.shift();
+  }
+
+  private async writeLog(): Promise<void> {
+    const batch = this.state.outbox.log.slice(0, LOG_BATCH);
+    try {
+      await bookkeepingActivities.writeExecutionLog.executeWithOptions(
+        { summary: `execution log: ${batch.length} rows` },
+        [batch],
+      );
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.error('execution log write failed; rows dropped', { rows: batch.length, error: String(err) });
+    }
+    this.state.outbox.log.splice(0, batch.length);
+  }
+
+  /** Search attributes and the UI's details, written only when they changed. */
+  show(): void {
+    const { state } = this;
+    const attributes = [state.gameDate, state.cycle, state.currentPhase ?? 0, state.status].join('|');
+    if (attributes !== this.shownAttributes) {
+      this.shownAttributes = attributes;
+      upsertSearchAttributes([
+        { key: GameDateKey, value: state.gameDate },
+        { key: PipelineCycleKey, value: state.cycle },
+        { key: PipelinePhaseKey, value: state.currentPhase ? `phase${state.currentPhase}` : 'none' },
+        { key: PipelineStatusKey, value: state.status },
+      ]);
+    }
+    const details = detailsMarkdown(state);
+    if (details !== this.shownDetails) {
+      this.shownDetails = details;
+      setCurrentDetails(details);
+    }
+  }
+}

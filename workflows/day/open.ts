@@ -1,0 +1,103 @@
+/**
+ * Opening a run of a date's day: validate the input, register the handlers at once (messages that arrive before
+ * the settings are queued, never lost), load the settings, then start the day or resume the carried one.
+ */
+import { ActivityFailure, ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
+import { pipelineStateQuery, processorCompletedSignal, type PipelineInput } from '../../contracts/workflow-api';
+import type { DayState } from '../../contracts/state';
+import { clockFrom, virtualNow } from '../../domain/clock';
+import { isCycle, CYCLES } from '../../domain/cycles';
+import { cycleAt } from '../../domain/day-plan';
+import { isValidGameDate } from '../../domain/dates';
+import type { Delivery } from '../../domain/messages';
+import { readActivities, settingsActivity } from '../activity-proxies';
+import { Day } from './day';
+import { newDayState } from './record';
+
+const SCHEDULE_RETRY_MS = 15 * 60_000;
+
+export function validateInput(input: PipelineInput): void {
+  if (!input || !isValidGameDate(input.gameDate)) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid game date ${JSON.stringify(input?.gameDate)}: expected a real calendar date as YYYY-MM-DD`,
+      'InvalidInput',
+    );
+  }
+  if (input.cycle !== undefined && !isCycle(input.cycle)) {
+    throw ApplicationFailure.nonRetryable(
+      `unknown cycle ${JSON.stringify(input.cycle)}: expected one of ${CYCLES.join(', ')}`,
+      'InvalidInput',
+    );
+  }
+  if (input.carried !== undefined && input.carried.gameDate !== input.gameDate) {
+    throw ApplicationFailure.nonRetryable('the carried state belongs to another date', 'InvalidInput');
+  }
+}
+
+export async function openDay(input: PipelineInput): Promise<Day> {
+  validateInput(input);
+  const inbox: { message: unknown; delivery?: Delivery }[] = [];
+  let preliminary: DayState | undefined = input.carried;
+  setHandler(processorCompletedSignal, (message, delivery) => {
+    inbox.push({ message, delivery });
+  });
+  setHandler(pipelineStateQuery, () => {
+    if (!preliminary) throw new Error('the day is starting: its settings are being loaded; ask again in a moment');
+    return preliminary;
+  });
+
+  const settings = await settingsActivity.loadRunSettings.executeWithOptions({ summary: 'load the run settings' }, []);
+  const info = workflowInfo();
+  let state: DayState;
+  if (input.carried) {
+    state = input.carried;
+    state.runId = info.runId;
+    state.runs += 1;
+    if (input.cycle) state.cycle = input.cycle;
+  } else {
+    const plan = await settingsActivity.planDay.executeWithOptions({ summary: `plan the day of ${input.gameDate}` }, [
+      input.gameDate,
+    ]);
+    const clock = clockFrom(settings.clock, Date.now());
+    const startCycle = input.cycle ?? cycleAt(plan, virtualNow(clock, Date.now()));
+    state = newDayState({
+      gameDate: input.gameDate,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      plan,
+      clock,
+      now: virtualNow(clock, Date.now()),
+      startCycle,
+    });
+  }
+  preliminary = state;
+  const day = new Day(state, settings, input);
+  day.registerHandlers(inbox);
+  day.books.start();
+  if (state.gamesScheduled === undefined) await readSchedule(day);
+  day.refresh();
+  return day;
+}
+
+/** Games on the date. A schedule that cannot be read is retried, then alerted and retried on a timer: never a dead date. */
+async function readSchedule(day: Day): Promise<void> {
+  for (;;) {
+    try {
+      day.state.gamesScheduled = await readActivities.countScheduledGames.executeWithOptions(
+        { summary: `count the games of ${day.state.gameDate}` },
+        [day.state.gameDate],
+      );
+      return;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      const cause = err.cause instanceof Error ? err.cause.message : err.message;
+      day.alert('START_FAILED', {
+        phase: 1,
+        message: `${day.state.gameDate}: the schedule cannot be read (${cause}); retrying every 15 minutes`,
+        fixCommand: `gameday status ${day.state.gameDate}`,
+      });
+      day.state.summary = `starting: the schedule cannot be read (${cause})`;
+      await day.until(day.now() + SCHEDULE_RETRY_MS);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Phase 4 of a cycle, driven by Gameday: the cycle's run of all five processors (one synchronous `/process-date`
+ * call each, in dependency order, each result checked) once phase 3 is in, and the feature-store refreshes.
+ * tomorrow/same_day run at the configured time once the 3 -> 4 rule holds; overnight recomputes as soon as it
+ * holds, and at the configured latest time without it (degraded).
+ */
+import type { PrecomputeResult, StepState } from '../../contracts/state';
+import type { Cycle } from '../../domain/cycles';
+import { formatDuration } from '../../domain/dates';
+import type { AppliedForce, Day } from '../day/day';
+import { iso, recordRun } from '../day/record';
+import { precomputeActivity } from '../activity-proxies';
+import { passDataGate } from './data-gate';
+import { failureText } from './errors';
+import { isPhase3Done } from './phase3';
+
+const HEARTBEAT_MARGIN_MS = 60_000;
+
+export function phase4Track(day: Day, cycle: Cycle): () => Promise<void> {
+  const steps = day.state.cycles[cycle].steps.filter((s) => s.kind === 'phase4' || s.kind === 'feature-refresh');
+  return () =>
+    day.runTrack('phase4', steps, (step, force) =>
+      step.kind === 'phase4' ? mainRun(day, step, force) : featureRefresh(day, step, steps, force),
+    );
+}
+
+async function mainRun(day: Day, step: StepState, force: AppliedForce | undefined): Promise<void> {
+  const overnight = step.cycle === 'overnight';
+  const dueAt = Date.parse(step.dueAt);
+  const phase3Done = () => isPhase3Done(day, step.cycle) !== undefined;
+  let degraded = false;
+  if (!force) {
+    if (overnight) {
+      const inTime = await day.wait(step, 'phase 3 (the 3 -> 4 rule)', dueAt, phase3Done);
+      if (!inTime) {
+        degraded = true;
+        day.alert('PHASE_DEGRADED', {
+          step,
+          message: `${day.state.gameDate}: the phase-4 recompute runs at ${step.time} without phase 3 complete`,
+        });
+      }
+    } else {
+      await day.wait(step, `its time (${step.time})`, dueAt);
+      const stuckAt = dueAt + day.settings.slaMs[4];
+      if (!(await day.wait(step, 'phase 3 (the 3 -> 4 rule)', stuckAt, phase3Done))) {
+        step.error = `phase 3 is not in ${formatDuration(day.now() - dueAt)} after ${step.time}`;
+        day.alert('STEP_STUCK', {
+          step,
+          message: `${day.state.gameDate} ${step.cycle}: phase 4 waits for phase 3 (${step.error})`,
+          fixCommand: day.fix(4, 'phase 3 stuck'),
+        });
+        await day.wait(step, 'phase 3 (the 3 -> 4 rule)', undefined, phase3Done, 'STUCK');
+        step.error = undefined;
+      }
+    }
+  }
+  degraded ||= Boolean(force) || Boolean(isPhase3Done(day, step.cycle)?.degraded);
+  await passDataGate(day, step, force);
+  await runProcessors(day, step, [], degraded);
+}
+
+async function featureRefresh(day: Day, step: StepState, steps: StepState[], force: AppliedForce | undefined): Promise<void> {
+  if (!force) {
+    const later = steps.find((s) => s.kind === 'feature-refresh' && s.dueAt > step.dueAt);
+    if (later && day.now() >= Date.parse(later.dueAt)) {
+      day.finishStep(step, 'SKIPPED', `superseded by ${later.label}`);
+      return;
+    }
+    await day.wait(step, `its time (${step.time})`, Date.parse(step.dueAt));
+    const main = steps.find((s) => s.kind === 'phase4');
+    if (main && main.status !== 'DONE') {
+      day.finishStep(step, 'SKIPPED', `the cycle's main phase-4 run is ${main.status}, not done`);
+      return;
+    }
+  }
+  const processors = day.settings.lifecycle.same_day.featureRefresh.processors;
+  await runProcessors(day, step, processors, true);
+}
+
+/**
+ * One `/process-date` per processor, in dependency order; a processor whose dependency failed in this step is
+ * skipped. A failed step waits for an operator (`gameday force D --phase 4` reruns what failed), to the cycle's end.
+ */
+async function runProcessors(day: Day, step: StepState, only: string[], skipDependencyCheck: boolean): Promise<void> {
+  const specs = day.settings.precompute.filter((p) => only.length === 0 || only.includes(p.name));
+  const results: PrecomputeResult[] = (step.precompute ??= []);
+  const ok = (name: string) => results.some((r) => r.processor === name && (r.status === 'success' || r.status === 'partial'));
+  const failed: string[] = [];
+  const skipped: string[] = [];
+  for (const spec of specs) {
+    if (ok(spec.name)) continue;
+    const blockedBy = spec.dependsOn.filter((dep) => failed.includes(dep) || skipped.includes(dep));
+    if (blockedBy.length) {
+      skipped.push(spec.name);
+      continue;
+    }
+    step.status = 'RUNNING';
+    step.waitingFor = `${spec.name} (${specs.filter((s) => ok(s.name)).length}/${specs.length} done)`;
+    day.refresh();
+    try {
+      const result = await precomputeActivity.runPrecomputeProcessor.executeWithOptions(
+        {
+          summary: `phase 4 ${spec.name} for ${day.state.gameDate} (${step.cycle})`,
+          startToCloseTimeout: day.settings.precomputeTimeoutMs + HEARTBEAT_MARGIN_MS,
+        },
+        [{ ...day.triggerIds(step, spec.name), className: spec.className, skipDependencyCheck }],
+      );
+      const at = iso(day.now());
+      const index = results.findIndex((r) => r.processor === spec.name);
+      const entry: PrecomputeResult = { processor: spec.name, status: result.status, recordCount: result.recordCount, at };
+      if (index >= 0) results[index] = entry;
+      else results.push(entry);
+      recordRun(day.state, 4, spec.name, {
+        executionId: result.executionId ?? (step.idempotencyKey as string),
+        status: result.status === 'partial' ? 'partial' : 'success',
+        at,
+        recordCount: result.recordCount,
+        source: 'gameday',
+        triggerSource: 'gameday',
+      });
+      if (!step.triggeredAt) day.markTriggered(step, `process-date, one processor at a time (${spec.name} first)`);
+      day.version += 1;
+    } catch (err) {
+      const why = failureText(err);
+      failed.push(spec.name);
+      const index = results.findIndex((r) => r.processor === spec.name);
+      const entry: PrecomputeResult = { processor: spec.name, status: 'failed', at: iso(day.now()) };
+      if (index >= 0) results[index] = entry;
+      else results.push(entry);
+      step.error = `${spec.name} failed: ${why}`;
+    } finally {
+      step.waitingFor = undefined;
+    }
+  }
+  const done = specs.filter((s) => ok(s.name)).length;
+  if (!failed.length && !skipped.length) {
+    const records = results.reduce((sum, r) => sum + (r.recordCount ?? 0), 0);
+    day.finishStep(step, 'DONE', `${done}/${specs.length} precompute processors succeeded (${records} records)`, skipDependencyCheck && step.kind === 'phase4');
+    return;
+  }
+  const what = `${failed.join(', ')} failed${skipped.length ? `; ${skipped.join(', ')} skipped (a dependency failed)` : ''}`;
+  if (step.kind === 'feature-refresh') {
+    day.finishStep(step, 'FAILED', `${what} (the next refresh runs it again)`);
+    return;
+  }
+  step.status = 'FAILED';
+  step.error = `${done}/${specs.length} done; ${what}: ${step.error ?? ''}`.trim();
+  day.alert('STEP_FAILED', {
+    step,
+    message: `${day.state.gameDate} ${step.cycle}: phase 4 ${step.error}`,
+    fixCommand: day.fix(4, 'retry failed precompute'),
+  });
+  await day.wait(step, 'an operator: `gameday force` reruns the failed processors', undefined, () => false, 'FAILED');
+}
