@@ -1,7 +1,6 @@
 /** Terminal progress of a date's day: a line for each change of a step, a cycle, an alert or the day's status. */
 import type { DayState } from '../contracts/state';
-import { formatTimeET } from '../domain/dates';
-import { isStepFinished, stepLine } from '../domain/day-summary';
+import { stepLine } from '../domain/day-summary';
 
 export class ProgressDiff {
   private previous = new Map<string, string>();
@@ -16,8 +15,9 @@ export class ProgressDiff {
       current.set(`cycle:${cycle.cycle}`, `cycle ${cycle.cycle}: ${cycle.status}${cycle.note ? ` (${cycle.note})` : ''}`);
       for (const step of cycle.steps) {
         if (step.status === 'PENDING' || (step.status === 'SKIPPED' && cycle.status === 'SKIPPED')) continue;
-        const when = step.finishedAt && isStepFinished(step) ? `[${formatTimeET(step.finishedAt, this.timeZone)}] ` : '';
-        current.set(`step:${step.id}`, `${when}${cycle.cycle} · ${stepLine(step, this.timeZone)}`);
+        // A step between two waits says nothing new.
+        if ((step.status === 'WAITING' || step.status === 'RUNNING') && !step.waitingFor) continue;
+        current.set(`step:${step.id}`, `${cycle.cycle} · ${stepLine(step, this.timeZone)}`);
       }
     }
     for (const alert of state.alerts) current.set(`alert:${alert.key}`, `ALERT ${alert.kind}: ${alert.message}`);

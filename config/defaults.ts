@@ -325,8 +325,8 @@ export const DEFAULT_CONFIG = {
     dataDir: '.gameday',
     /** The demo day is compressed 600 times: D-1 17:00 to D+1 09:00 in about four minutes, 30 minutes in 3 s. */
     timeScale: 1 / 600,
-    /** Where the demo's virtual clock starts, shortly before the first timer of the date's day. */
-    startsAt: 'D-1 16:55',
+    /** Where the demo's virtual clock starts: before the platform's first props scrape of the date (D-1 16:00). */
+    startsAt: 'D-1 15:45',
   },
   /**
    * The platform's daily rhythm as Temporal Schedules (`gameday schedule apply`), wall-clock times in `timeZone`.

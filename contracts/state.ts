@@ -70,6 +70,9 @@ export interface Phase3Progress {
   complete: string[];
   firstCompletionAt?: string;
   partialTriggerAt?: string;
+  /** When the 3 -> 4 rule held (phase 4 may go), and why: all complete, or the partial trigger with what was missing. */
+  decidedAt?: string;
+  decision?: string;
   /** Gameday ran the missing processors itself (nothing arrived by the remedy time). */
   remedyTriggeredAt?: string;
   remedyProcessors?: string[];

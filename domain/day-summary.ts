@@ -44,7 +44,8 @@ export function deriveStatus(state: DayState): { status: DayStatus; phase?: Phas
 }
 
 export function stepLine(step: StepState, timeZone?: string): string {
-  const parts = [`${step.label}: ${step.status}`];
+  const at = isStepFinished(step) && step.finishedAt ? ` at ${formatTimeET(step.finishedAt, timeZone)}` : '';
+  const parts = [`${step.label}: ${step.status}${at}`];
   if (step.waitingFor && !isStepFinished(step)) {
     parts.push(`waiting for ${step.waitingFor}${step.waitingUntil ? ` until ${formatTimeET(step.waitingUntil, timeZone)}` : ''}`);
   }

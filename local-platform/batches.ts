@@ -1,29 +1,43 @@
-import { randomUUID } from 'node:crypto';
-import type { CompletionStatus } from '../domain/completion-message';
+/**
+ * The prediction coordinator's batches, with "predict once": a player who has a prediction for the date is never
+ * predicted again, so each wave's batch is the players newly eligible (their lines appear through the day). A batch
+ * advances with the day's time; when complete it writes the predictions and publishes one `success` message (and,
+ * as the real coordinator does on late completion events, the same message again). A batch with nobody to predict is
+ * complete at once and publishes nothing.
+ */
 import { buildCompletionMessage } from './completion';
 import type { PlatformContext } from './context';
 import type { RunEvent } from './events';
+import { pyFloat } from './python-json';
 import { behaviourOf, COORDINATOR_DEFAULTS, type Scenario } from './scenario';
 import { writeToWarehouse } from './runs';
 import { background } from './timers';
 
 export type BatchState = 'in_progress' | 'complete' | 'superseded';
 
+/** Share of the day's players a wave can predict: lines appear through the day. */
+const ELIGIBLE_BY_MODE: Record<string, number> = {
+  PRE_GAME: 0.6,
+  FIRST: 0.75,
+  RETRY: 0.85,
+  FINAL_RETRY: 0.95,
+  LAST_CALL: 1,
+  BACKFILL: 1,
+};
+
 export interface Batch {
   batchId: string;
   gameDate: string;
+  runMode: string;
   correlationId: string;
   triggerSource: string;
   startedAtMs: number;
   durationMs: number;
   expectedPlayers: number;
-  /** completion_pct the batch ends at. */
   finalPct: number;
-  /** False for a `never` coordinator: the batch stalls and never completes. */
   completes: boolean;
   state: BatchState;
   completedAtMs?: number;
-  publishedStatus?: CompletionStatus;
 }
 
 export interface BatchProgress {
@@ -32,69 +46,74 @@ export interface BatchProgress {
   completion_pct: number;
 }
 
-/** The prediction coordinator's batches. A batch advances with time and publishes its completion when done. */
 export class Batches {
   private readonly byId = new Map<string, Batch>();
+  /** Players with a prediction, per date (predict once). */
+  private readonly predicted = new Map<string, number>();
+  private statusCalls = 0;
 
   constructor(private readonly ctx: () => PlatformContext) {}
 
   get(batchId: string): Batch | undefined {
+    const forget = this.ctx().scenario().coordinator?.forgetAfterStatusCalls;
+    if (forget !== undefined && ++this.statusCalls > forget) return undefined;
     return this.byId.get(batchId);
   }
 
-  /** The batch still running for a date, if any. */
   runningFor(gameDate: string): Batch | undefined {
     return [...this.byId.values()].reverse().find((b) => b.gameDate === gameDate && b.state === 'in_progress');
   }
 
-  completedFor(gameDate: string): Batch | undefined {
-    return [...this.byId.values()].reverse().find((b) => b.gameDate === gameDate && b.state === 'complete');
-  }
-
-  /** The newest running batch of any date. */
   active(): Batch | undefined {
     return [...this.byId.values()].reverse().find((b) => b.state === 'in_progress');
   }
 
-  start(opts: {
-    gameDate: string;
-    games: number;
-    correlationId?: string;
-    triggerSource: string;
-    scenario: Scenario;
-  }): Batch {
+  predictedPlayers(gameDate: string): number {
+    return this.predicted.get(gameDate) ?? 0;
+  }
+
+  /** Players the date has, and how many a run mode may predict now that were not predicted yet. */
+  eligible(gameDate: string, games: number, runMode: string, scenario: Scenario): { total: number; newly: number } {
+    const total = games * (scenario.coordinator?.playersPerGame ?? COORDINATOR_DEFAULTS.playersPerGame);
+    const share = ELIGIBLE_BY_MODE[runMode] ?? ELIGIBLE_BY_MODE.RETRY;
+    return { total, newly: Math.max(0, Math.round(total * share) - this.predictedPlayers(gameDate)) };
+  }
+
+  start(opts: { gameDate: string; runMode: string; players: number; correlationId?: string; triggerSource: string; scenario: Scenario }): Batch {
     const ctx = this.ctx();
     const coordinator = opts.scenario.coordinator ?? {};
     const nowMs = ctx.now().getTime();
     let batchId = `batch_${opts.gameDate}_${Math.floor(nowMs / 1000)}`;
     for (let n = 2; this.byId.has(batchId); n++) batchId = `batch_${opts.gameDate}_${Math.floor(nowMs / 1000)}_${n}`;
+    const msPerPlayer = coordinator.msPerPlayer ?? COORDINATOR_DEFAULTS.msPerPlayer;
     const batch: Batch = {
       batchId,
       gameDate: opts.gameDate,
-      correlationId: opts.correlationId ?? randomUUID(),
+      runMode: opts.runMode,
+      correlationId: opts.correlationId ?? batchId,
       triggerSource: opts.triggerSource,
       startedAtMs: nowMs,
-      durationMs: coordinator.batchDurationMs ?? COORDINATOR_DEFAULTS.batchDurationMs,
-      expectedPlayers: opts.games * (coordinator.playersPerGame ?? COORDINATOR_DEFAULTS.playersPerGame),
+      durationMs: Math.min(30 * 60_000, opts.players * msPerPlayer),
+      expectedPlayers: opts.players,
       finalPct: coordinator.completionPct ?? COORDINATOR_DEFAULTS.completionPct,
-      completes: behaviourOf(opts.scenario, this.coordinatorName()) !== 'never',
-      state: 'in_progress',
+      completes: !coordinator.stall && behaviourOf(opts.scenario, this.coordinatorName()) !== 'never',
+      state: opts.players === 0 ? 'complete' : 'in_progress',
     };
     this.byId.set(batchId, batch);
-    ctx.log(
-      `coordinator: batch ${batchId} started for ${opts.gameDate} (${batch.expectedPlayers} players, ${batch.durationMs} ms)`,
-    );
+    ctx.log(`coordinator: ${opts.runMode} batch ${batchId} for ${opts.gameDate}: ${batch.expectedPlayers} players`);
+    if (batch.state === 'complete') {
+      batch.completedAtMs = nowMs;
+      return batch;
+    }
     if (batch.completes) {
       background(async () => {
-        await ctx.timers.sleep(batch.durationMs);
-        await this.writePredictions(batch, opts.scenario);
-        this.complete(batch, opts.scenario);
+        await ctx.timers.sleepDay(batch.durationMs);
+        await this.complete(batch, opts.scenario);
       }, ctx.log);
     }
     return batch;
   }
 
-  /** `force` replaced this batch: it stops and is no longer reported. */
   supersede(batch: Batch): void {
     batch.state = 'superseded';
   }
@@ -104,51 +123,36 @@ export class Batches {
     let completed = finalCompleted;
     if (batch.state !== 'complete') {
       const elapsed = this.ctx().now().getTime() - batch.startedAtMs;
-      const fraction = Math.min(batch.completes ? 0.99 : 0.5, batch.durationMs > 0 ? elapsed / batch.durationMs : 1);
+      // A stalled batch stops at 40%.
+      const cap = batch.completes ? 0.99 : 0.4;
+      const fraction = Math.min(cap, batch.durationMs > 0 ? elapsed / batch.durationMs : 1);
       completed = Math.floor(finalCompleted * Math.max(0, fraction));
     }
-    const pct =
-      batch.state === 'complete'
-        ? batch.finalPct
-        : batch.expectedPlayers > 0
-          ? Math.round((completed / batch.expectedPlayers) * 1000) / 10
-          : 0;
-    return { expected_players: batch.expectedPlayers, completed_players: completed, completion_pct: pct };
-  }
-
-  /** The optional warehouse sink gets the batch's active predictions (one per completed player). */
-  private async writePredictions(batch: Batch, scenario: Scenario): Promise<void> {
-    const ctx = this.ctx();
-    const spec = ctx.config.processors[5][0];
-    const behaviour = behaviourOf(scenario, spec.name);
-    if (batch.state !== 'in_progress' || behaviour === 'failed' || behaviour === 'no_data') return;
-    const completed = Math.round((batch.expectedPlayers * batch.finalPct) / 100);
-    const status: CompletionStatus = batch.finalPct >= 100 ? 'success' : 'partial';
-    await writeToWarehouse(ctx, { phase: 5, spec, gameDate: batch.gameDate, status, recordCount: completed, scenario });
+    const pct = batch.expectedPlayers > 0 ? (completed / batch.expectedPlayers) * 100 : 100;
+    return { expected_players: batch.expectedPlayers, completed_players: completed, completion_pct: Math.round(pct * 100) / 100 };
   }
 
   private coordinatorName(): string {
     return this.ctx().config.processors[5][0].name;
   }
 
-  private complete(batch: Batch, scenario: Scenario): void {
+  private async complete(batch: Batch, scenario: Scenario): Promise<void> {
     if (batch.state !== 'in_progress') return;
     const ctx = this.ctx();
     const spec = ctx.config.processors[5][0];
-    const behaviour = behaviourOf(scenario, spec.name);
     batch.state = 'complete';
     batch.completedAtMs = ctx.now().getTime();
     const progress = this.progress(batch);
-    const status: CompletionStatus =
-      behaviour === 'failed'
-        ? 'failed'
-        : behaviour === 'no_data'
-          ? 'no_data'
-          : batch.finalPct >= 100
-            ? 'success'
-            : 'partial';
-    batch.publishedStatus = status;
-    const executionId = randomUUID();
+    this.predicted.set(batch.gameDate, this.predictedPlayers(batch.gameDate) + progress.completed_players);
+    await writeToWarehouse(ctx, {
+      phase: 5,
+      spec,
+      gameDate: batch.gameDate,
+      status: 'success',
+      recordCount: this.predictedPlayers(batch.gameDate),
+      scenario,
+    });
+    const behaviour = behaviourOf(scenario, spec.name);
     ctx.events.add<RunEvent>({
       type: 'run',
       phase: 5,
@@ -156,36 +160,36 @@ export class Batches {
       className: spec.className,
       gameDate: batch.gameDate,
       outcome: behaviour === 'silent' ? 'silent' : 'published',
-      status,
-      executionId,
+      status: 'success',
+      executionId: batch.batchId,
       correlationId: batch.correlationId,
+      cause: `${batch.runMode} batch`,
     });
-    ctx.log(`coordinator: batch ${batch.batchId} complete at ${progress.completion_pct}% (${status})`);
+    ctx.log(`coordinator: batch ${batch.batchId} complete at ${progress.completion_pct}%`);
     if (behaviour === 'silent') return;
+    // The live coordinator publishes `success` whatever the percentage, from its Firestore summary.
     const message = buildCompletionMessage({
       phase: 5,
       spec,
-      asyncClassName: scenario.processors?.[spec.name]?.asyncClassName,
-      executionId,
+      executionId: batch.batchId,
       correlationId: batch.correlationId,
       gameDate: batch.gameDate,
-      status,
+      status: 'success',
       recordCount: progress.completed_players,
-      durationMs: batch.completedAtMs - batch.startedAtMs,
-      triggerSource: batch.triggerSource,
-      errorMessage:
-        status === 'failed'
-          ? (scenario.processors?.[spec.name]?.errorMessage ?? 'prediction batch failed (scenario behaviour failed)')
-          : undefined,
-      errorType: status === 'failed' ? 'PredictionBatchError' : undefined,
+      durationSeconds: Math.round(batch.completedAtMs - batch.startedAtMs) / 1000,
+      triggerSource: 'automatic',
       metadata: {
         batch_id: batch.batchId,
-        completion_pct: progress.completion_pct,
         expected_players: progress.expected_players,
         completed_players: progress.completed_players,
+        completed_predictions: progress.completed_players,
+        total_predictions: progress.completed_players * 8,
+        completion_pct: pyFloat(progress.completion_pct),
       },
       now: ctx.now(),
     });
+    ctx.publisher.publish(ctx.config.topics[5], message);
+    // A late completion event for the finished batch publishes the same summary again (same execution_id).
     ctx.publisher.publish(ctx.config.topics[5], message);
   }
 }

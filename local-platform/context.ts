@@ -13,6 +13,7 @@ export interface PlatformContext {
   config: GamedayConfig;
   /** The current scenario (it can change while running: read it per call). */
   scenario(): Scenario;
+  /** The day's time (the local stack's virtual clock; the wall clock without one). */
   now(): Date;
   events: EventLog;
   publisher: Publisher;
@@ -22,6 +23,8 @@ export interface PlatformContext {
   batches: Batches;
   /** `phase:processor:date` of runs that succeeded, for `dedupeReruns`. */
   completedRuns: Set<string>;
+  /** Starts the platform's own day for a date (scrapers, raw processors, phase 3 by subscription), once. */
+  simulateDay(gameDate: string): void;
   log(line: string): void;
   /** Optional: where processor runs write their rows (e.g. BigQuery in an emulator). */
   warehouse?: WarehouseSink;

@@ -5,7 +5,7 @@ export type DateKeyword = 'TODAY' | 'YESTERDAY' | 'TOMORROW' | 'AUTO';
 /**
  * Resolves a platform date argument: a YYYY-MM-DD date or one of the allowed keywords, always in
  * America/New_York as the platform does (failure mode 8 was UTC here and ET there).
- * `AUTO` (phase 4) resolves to today in ET. Returns an error text for anything else.
+ * except `AUTO` (phase 4): yesterday in UTC, as the platform resolves it. Returns an error text for anything else.
  */
 export function resolvePlatformDate(
   value: unknown,
@@ -19,8 +19,9 @@ export function resolvePlatformDate(
     if (isDate) return { ok: true, date: text };
     const keyword = text.toUpperCase() as DateKeyword;
     if (text === keyword && allowed.includes(keyword)) {
+      if (keyword === 'AUTO') return { ok: true, date: addDays(now.toISOString().slice(0, 10), -1) };
       const today = dateInZone(now, PLATFORM_TIME_ZONE);
-      const offset = { TODAY: 0, AUTO: 0, YESTERDAY: -1, TOMORROW: 1 }[keyword];
+      const offset = { TODAY: 0, YESTERDAY: -1, TOMORROW: 1 }[keyword];
       return { ok: true, date: addDays(today, offset) };
     }
   }

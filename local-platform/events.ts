@@ -1,4 +1,4 @@
-import type { CompletionMessage, CompletionStatus } from '../domain/completion-message';
+import type { MessageStatus } from '../domain/messages';
 
 interface EventBase {
   /** Increasing number, for `GET /_local/events?since=N`. */
@@ -28,7 +28,8 @@ export type RunOutcome =
   | 'never' // started and will never finish
   | 'suppressed' // backfill_mode / skip_downstream_trigger: ran, published nothing
   | 'deduplicated' // a re-run deduplicated by the processor: published nothing
-  | 'result_failed'; // phase 4 result failed (resultFailedTimes): published nothing
+  | 'result_failed' // phase 4 result failed (resultFailedTimes): published nothing
+  | 'failed_then_success'; // published success and failed with one execution_id
 
 /** A processor run the platform simulated. */
 export interface RunEvent extends EventBase {
@@ -38,12 +39,14 @@ export interface RunEvent extends EventBase {
   className: string;
   gameDate: string;
   outcome: RunOutcome;
-  status?: CompletionStatus;
+  status?: MessageStatus;
+  /** What started it: an HTTP trigger (its trigger_source), the platform's schedule, or its phase-3 subscription. */
+  cause?: string;
   executionId?: string;
   correlationId: string;
 }
 
-export type DeliveryState = 'pending' | 'delivered' | 'dropped' | 'abandoned';
+export type DeliveryState = 'pending' | 'delivered' | 'dead-lettered' | 'abandoned';
 
 /** A message published to a topic and pushed to the bridge; `delivery` is updated as it goes. */
 export interface PublishEvent extends EventBase {
@@ -53,12 +56,16 @@ export interface PublishEvent extends EventBase {
   messageId: string;
   /** 2 for the second copy when the scenario duplicates deliveries. */
   copy: number;
-  message: CompletionMessage;
+  /** The message as JSON (the data as published is `data`, Python-serialised). */
+  message: Record<string, unknown>;
+  data: string;
   delivery: DeliveryState;
   attempts: number;
   lastStatus?: number;
   lastError?: string;
   deliveredAt?: string;
+  /** The bridge's answer body. */
+  answer?: string;
 }
 
 /** An export trigger message accepted on the export push endpoint. */
@@ -69,6 +76,15 @@ export interface ExportEvent extends EventBase {
   trigger: ExportTrigger;
   /** The same messageId was accepted before (a redelivery). */
   duplicate: boolean;
+}
+
+/** A grading trigger accepted on the grading push endpoint. */
+export interface GradingEvent extends EventBase {
+  type: 'grading';
+  messageId: string;
+  targetDate: string;
+  duplicate: boolean;
+  idempotencyKey?: string;
 }
 
 export interface ScenarioEvent extends EventBase {
@@ -84,7 +100,7 @@ export interface ExportTrigger {
   trigger_source: string;
 }
 
-export type PlatformEvent = RequestEvent | RunEvent | PublishEvent | ExportEvent | ScenarioEvent;
+export type PlatformEvent = RequestEvent | RunEvent | PublishEvent | ExportEvent | GradingEvent | ScenarioEvent;
 
 type NewEvent<E> = E extends PlatformEvent ? Omit<E, 'seq' | 'at'> : never;
 

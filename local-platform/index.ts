@@ -13,10 +13,12 @@ import { localRoutes } from './routes/local';
 import { phase3Routes } from './routes/phase3';
 import { phase4Routes } from './routes/phase4';
 import { scheduleRoutes } from './routes/schedule';
-import { scraperRoutes } from './routes/scrapers';
+import { gradingRoutes } from './routes/grading';
 import { validateScenario, type Scenario } from './scenario';
 import { createPlatformServer } from './server';
 import { Timers } from './timers';
+import { DaySimulator } from './day-simulator';
+import { clockFrom, virtualNow } from '../domain/clock';
 import type { WarehouseSink } from './warehouse-sink';
 
 export { SCENARIOS } from './scenarios';
@@ -28,6 +30,7 @@ export type {
   RunEvent,
   PublishEvent,
   ExportEvent,
+  GradingEvent,
   ScenarioEvent,
   ExportTrigger,
 } from './events';
@@ -59,8 +62,10 @@ export interface StartLocalPlatformOptions {
   /** Default: the port of config.platform.scheduleUrl; 0 picks a free port. */
   port?: number;
   log?: (line: string) => void;
-  /** Clock for TODAY/TOMORROW and timestamps (tests). */
+  /** The day's clock (default: config.clock with config.timeScale, the wall clock without an anchor). */
   now?: () => Date;
+  /** Do not simulate the platform's own day of each date it hears of (tests of single routes). */
+  noDaySimulation?: boolean;
   /** Push retry tuning (tests). */
   publishRetry?: Partial<PublishRetry>;
   /** Optional: processor runs write realistic rows here before publishing their completion. */
@@ -70,10 +75,11 @@ export interface StartLocalPlatformOptions {
 export async function startLocalPlatform(opts: StartLocalPlatformOptions): Promise<LocalPlatform> {
   const { config } = opts;
   const log = opts.log ?? (() => {});
-  const now = opts.now ?? (() => new Date());
+  const clock = clockFrom({ scale: config.timeScale, ...config.clock }, Date.now());
+  const now = opts.now ?? (() => new Date(virtualNow(clock, Date.now())));
   let current = validateScenario(opts.scenario, config);
 
-  const timers = new Timers();
+  const timers = new Timers(config.timeScale);
   const events = new EventLog(now);
   const faults = new FaultCounters();
   const ctx: PlatformContext = {
@@ -86,6 +92,9 @@ export async function startLocalPlatform(opts: StartLocalPlatformOptions): Promi
     idempotency: new IdempotencyStore(),
     batches: new Batches(() => ctx),
     completedRuns: new Set(),
+    simulateDay: (gameDate) => {
+      if (!opts.noDaySimulation) days.simulate(gameDate);
+    },
     log,
     warehouse: opts.warehouse,
     publisher: new Publisher({
@@ -99,6 +108,8 @@ export async function startLocalPlatform(opts: StartLocalPlatformOptions): Promi
       retry: opts.publishRetry,
     }),
   };
+
+  const days = new DaySimulator(ctx);
 
   const setScenario = (next: Scenario): void => {
     current = validateScenario(next, config);
@@ -114,11 +125,12 @@ export async function startLocalPlatform(opts: StartLocalPlatformOptions): Promi
     log,
     routes: [
       ...scheduleRoutes(ctx, prefix(config.platform.scheduleUrl)),
-      ...scraperRoutes(ctx, prefix(config.platform.scheduleUrl)),
+
       ...phase3Routes(ctx, prefix(config.platform.analyticsUrl)),
       ...phase4Routes(ctx, prefix(config.platform.precomputeUrl)),
       ...coordinatorRoutes(ctx, prefix(config.platform.coordinatorUrl)),
       ...exportRoutes(ctx, prefix(config.platform.exportPushUrl) || '/'),
+      ...gradingRoutes(ctx, prefix(config.platform.gradingPushUrl) || '/'),
       ...localRoutes(ctx, setScenario),
     ],
   });

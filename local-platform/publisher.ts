@@ -1,14 +1,14 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { CompletionMessage } from '../domain/completion-message';
 import type { EventLog, PublishEvent } from './events';
+import { plain, pythonJsonDumps } from './python-json';
 import { PlatformClosedError, type Timers } from './timers';
 
 export interface PublishRetry {
   /** First backoff (default 100 ms), doubled per attempt up to maxMs (default 2000 ms). */
   initialMs: number;
   maxMs: number;
-  /** Attempts before giving up (default 30, about a minute). */
+  /** Attempts before the message goes to the dead-letter topic (default 30). */
   maxAttempts: number;
   /** Per attempt, like a push subscription's ack deadline (default 10 s). */
   attemptTimeoutMs: number;
@@ -28,37 +28,49 @@ export interface PublisherOptions {
   timers: Timers;
   now: () => Date;
   log: (line: string) => void;
-  delivery: () => { duplicateDelivery?: boolean; delayMs?: number };
+  delivery: () => { duplicateDelivery?: boolean | number; delayMs?: number; outOfOrder?: boolean };
   retry?: Partial<PublishRetry>;
 }
 
 /** The body a Pub/Sub push subscription POSTs to its endpoint. */
 export interface PushEnvelope {
-  message: { data: string; messageId: string; publishTime: string; attributes: Record<string, string> };
+  message: {
+    data: string;
+    messageId: string;
+    message_id: string;
+    publishTime: string;
+    publish_time: string;
+    attributes: Record<string, string>;
+  };
   subscription: string;
+  deliveryAttempt?: number;
 }
 
-/** The push subscription Gameday's bridge would own for a topic. */
+/** The push subscription Gameday's bridge owns for a topic. */
 export function subscriptionFor(projectId: string, topic: string): string {
   return `projects/${projectId}/subscriptions/${topic}-gameday`;
 }
 
-export function pushEnvelope(data: unknown, messageId: string, publishTime: Date, subscription: string): PushEnvelope {
+export function pushEnvelope(data: string, messageId: string, publishTime: Date, subscription: string, attempt?: number): PushEnvelope {
+  const time = publishTime.toISOString();
   return {
     message: {
-      data: Buffer.from(JSON.stringify(data), 'utf8').toString('base64'),
+      data: Buffer.from(data, 'utf8').toString('base64'),
       messageId,
-      publishTime: publishTime.toISOString(),
+      message_id: messageId,
+      publishTime: time,
+      publish_time: time,
       attributes: {},
     },
     subscription,
+    ...(attempt !== undefined ? { deliveryAttempt: attempt } : {}),
   };
 }
 
 /**
- * Publishes completion messages the way a Pub/Sub push subscription delivers them: one HTTP POST of
- * the push envelope to the bridge, retried with backoff on 5xx and connection errors, never on 4xx
- * (logged and dropped, as a dead-letter would).
+ * Publishes messages the way a Pub/Sub push subscription delivers them: each message serialised as the platform's
+ * Python publisher does, one HTTP POST of the push envelope to the bridge, and redelivery with backoff for ANY answer
+ * but 102/200/201/202/204 (4xx included), until the dead-letter limit.
  */
 export class Publisher {
   private readonly retry: PublishRetry;
@@ -76,12 +88,13 @@ export class Publisher {
   }
 
   /** Queues the message for delivery; returns its publish event(s), whose `delivery` field updates as it goes. */
-  publish(topic: string, message: CompletionMessage): PublishEvent[] {
-    const messageId = String(this.nextId++);
+  publish(topic: string, message: Record<string, unknown>, options: { messageId?: string } = {}): PublishEvent[] {
+    const messageId = options.messageId ?? String(this.nextId++);
     const subscription = subscriptionFor(this.options.projectId, topic);
-    const envelope = pushEnvelope(message, messageId, this.options.now(), subscription);
-    const { duplicateDelivery, delayMs = 0 } = this.options.delivery();
-    const copies = duplicateDelivery ? 2 : 1;
+    const data = pythonJsonDumps(message);
+    const publishTime = this.options.now();
+    const { duplicateDelivery, delayMs = 0, outOfOrder } = this.options.delivery();
+    const copies = duplicateDelivery === true ? 2 : typeof duplicateDelivery === 'number' ? duplicateDelivery : 1;
     const events: PublishEvent[] = [];
     for (let copy = 1; copy <= copies; copy++) {
       const event = this.options.events.add<PublishEvent>({
@@ -90,13 +103,16 @@ export class Publisher {
         subscription,
         messageId,
         copy,
-        message,
+        message: plain(message) as Record<string, unknown>,
+        data,
         delivery: 'pending',
         attempts: 0,
       });
       events.push(event);
       this.pending++;
-      void this.deliver(event, envelope, delayMs * copy).finally(() => {
+      // Out of order: the first copy waits a little, so a later message (or copy) can overtake it.
+      const wait = delayMs * copy + (outOfOrder && copy === 1 ? 200 : 0);
+      void this.deliver(event, data, publishTime, wait).finally(() => {
         this.pending--;
         if (this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
       });
@@ -115,16 +131,17 @@ export class Publisher {
     this.inFlight.clear();
   }
 
-  private async deliver(event: PublishEvent, envelope: PushEnvelope, delayMs: number): Promise<void> {
+  private async deliver(event: PublishEvent, data: string, publishTime: Date, delayMs: number): Promise<void> {
     const { log } = this.options;
-    const what = `${event.message.processor_name} ${event.message.status} ${event.message.game_date} -> ${event.topic} (message ${event.messageId}${event.copy > 1 ? `, copy ${event.copy}` : ''})`;
-    const body = JSON.stringify(envelope);
+    const name = String(event.message.processor_name ?? event.message.scraper_name ?? event.message.event_type ?? 'message');
+    const what = `${name} ${String(event.message.status ?? '')} ${String(event.message.game_date ?? event.message.target_date ?? '')} -> ${event.topic} (message ${event.messageId}${event.copy > 1 ? `, copy ${event.copy}` : ''})`;
     try {
       if (delayMs > 0) await this.options.timers.sleep(delayMs);
       for (let attempt = 1; ; attempt++) {
         event.attempts = attempt;
         let status: number | undefined;
         let text = '';
+        const body = JSON.stringify(pushEnvelope(data, event.messageId, publishTime, event.subscription, attempt));
         try {
           ({ status, text } = await this.post(body));
         } catch (err) {
@@ -132,34 +149,26 @@ export class Publisher {
           event.lastError = (err as Error).message;
         }
         event.lastStatus = status;
-        if (status !== undefined && status >= 200 && status < 300) {
+        if (status !== undefined && [102, 200, 201, 202, 204].includes(status)) {
           event.delivery = 'delivered';
-          event.deliveredAt = this.options.now().toISOString();
+          event.deliveredAt = new Date().toISOString();
+          event.answer = text.slice(0, 500);
           delete event.lastError;
-          log(`published ${what}: ${status}${attempt > 1 ? ` after ${attempt} attempts` : ''}`);
           return;
         }
         if (status !== undefined) event.lastError = `HTTP ${status}${text ? `: ${text.slice(0, 300)}` : ''}`;
-        if (status !== undefined && status >= 400 && status < 500) {
-          event.delivery = 'dropped';
-          log(`DROPPED ${what}: ${event.lastError} (4xx is not retried)`);
-          return;
-        }
         if (attempt >= this.retry.maxAttempts) {
-          event.delivery = 'abandoned';
-          log(`ABANDONED ${what} after ${attempt} attempts: ${event.lastError}`);
+          event.delivery = 'dead-lettered';
+          log(`DEAD-LETTERED ${what} after ${attempt} attempts: ${event.lastError}`);
           return;
         }
         const backoff = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** (attempt - 1));
-        // Log the first failure and then every fifth, so a bridge that is down does not flood the output.
-        if (attempt === 1 || attempt % 5 === 0)
-          log(`push of ${what} failed (${event.lastError}); retry ${attempt + 1} in ${backoff} ms`);
+        if (attempt === 1 || attempt % 5 === 0) log(`push of ${what} failed (${event.lastError}); redelivery ${attempt + 1} in ${backoff} ms`);
         await this.options.timers.sleep(backoff);
       }
     } catch (err) {
       event.delivery = 'abandoned';
-      event.lastError =
-        err instanceof PlatformClosedError ? 'local platform closed before delivery' : (err as Error).message;
+      event.lastError = err instanceof PlatformClosedError ? 'local platform closed before delivery' : (err as Error).message;
     }
   }
 
@@ -176,7 +185,7 @@ export class Publisher {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
-            'user-agent': 'Gameday-LocalPlatform-PubSubPush',
+            'user-agent': 'APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)',
           },
         },
         (res) => {

@@ -3,26 +3,28 @@ import type { GamedayConfig } from '../config/schema';
 import { isValidGameDate } from '../domain/dates';
 
 /** What a processor does when it runs. */
-export const PROCESSOR_BEHAVIOURS = ['complete', 'never', 'failed', 'no_data', 'silent'] as const;
+export const PROCESSOR_BEHAVIOURS = ['complete', 'never', 'failed', 'no_data', 'silent', 'failed-then-success'] as const;
 /**
  * - `complete`: runs and publishes status success (the default).
- * - `never`: starts and never finishes, so it never publishes (the 2025-12-29 incident). In phase 4,
- *   whose HTTP call is synchronous, the call hangs and ends in 504 after the request timeout.
- * - `failed`: publishes status failed with error_message/error_type (phase 4: result status failed).
+ * - `never`: starts and never finishes, so it never publishes (the 2025-12-29 incident). In phase 4, whose HTTP call
+ *   is synchronous, the call hangs and ends in 504 after the platform's request timeout.
+ * - `failed`: publishes status failed with error_message/error_type (phase 4: result status failed, nothing published).
  * - `no_data`: publishes status no_data with record_count 0.
- * - `silent`: runs and succeeds but publishes nothing (e.g. a missing Pub/Sub permission).
+ * - `silent`: runs and succeeds but publishes nothing (e.g. a missing Pub/Sub permission: failure mode 3).
+ * - `failed-then-success`: one run publishes `success` and then `failed` with the same execution_id, delivered in
+ *   the opposite order (a later step of the run raised).
  */
 export type ProcessorBehaviour = (typeof PROCESSOR_BEHAVIOURS)[number];
 
 export interface ProcessorScenario {
   behaviour?: ProcessorBehaviour;
-  /** How long one run takes. Default: scenario.defaultDelayMs, else 200-800 ms derived from the name. */
+  /** How long one run takes, in the day's time. Default: scenario.defaultDelayMs, else 1-4 minutes from the name. */
   delayMs?: number;
   /** The service answers 500 to the first N trigger calls naming this processor. */
   http500Times?: number;
   /** The service answers 403 to the first N trigger calls naming it (a redeploy stripped invoker rights). */
   http403Times?: number;
-  /** Publishes `Async<ClassName>` as processor_name. */
+  /** Publishes `Async<ClassName>` (the upcoming player context does by default, as the platform's async route). */
   asyncClassName?: boolean;
   /** Phase 4 only: the result status is `failed` for the first N calls naming it (nothing published). */
   resultFailedTimes?: number;
@@ -41,12 +43,30 @@ export interface CoordinatorScenario {
   start404?: boolean | number;
   /** The first /start for a date answers 409 with a batch someone else started; that batch then completes. */
   alreadyRunning?: boolean;
-  /** How long a batch takes to complete (default 3000 ms). */
-  batchDurationMs?: number;
-  /** completion_pct the batch ends at (default 100; below 100 publishes status partial). */
+  /** How long a batch takes per player, in the day's time (default 3 s). */
+  msPerPlayer?: number;
+  /** completion_pct a batch ends at (default 100). */
   completionPct?: number;
-  /** Players per scheduled game (default 26); expected_players = games x this. */
+  /** Players per scheduled game (default 26). */
   playersPerGame?: number;
+  /** Batches stop making progress (stalled) and never complete. */
+  stall?: boolean;
+  /** The coordinator forgets its batches after this many /status calls (a restart): /status answers 404 not_found. */
+  forgetAfterStatusCalls?: number;
+}
+
+/** The platform's own background traffic that no orchestrator uses, published on the topics Gameday subscribes to. */
+export interface NoiseScenario {
+  /** Untracked processors: the hourly injury report (phases 1-2), other scrapers. Default true. */
+  untracked?: boolean;
+  /** Messages without processor_name (the cleanup job's re-publishes, the ESPN roster format), and the dead legacy publisher's numeric phase. Default true. */
+  unnamed?: boolean;
+  /** A phase-3 run without an end date publishes game_date "None". Default true. */
+  noneDates?: boolean;
+  /** A scheduled phase-4 run (AUTO = yesterday in UTC) that still publishes. Default true. */
+  scheduledPhase4?: boolean;
+  /** The injury report re-runs player_game_summary for the report date (the platform's phase-3 map does). Default false. */
+  injuryRerunsPlayerSummary?: boolean;
 }
 
 export interface Scenario {
@@ -54,7 +74,7 @@ export interface Scenario {
   description?: string;
   /** Games scheduled per date (YYYY-MM-DD). Dates not listed use the built-in deterministic schedule. */
   gamesByDate?: Record<string, number>;
-  /** Delay of every processor run unless the processor sets its own. */
+  /** Run time of every processor (the day's time) unless the processor sets its own. */
   defaultDelayMs?: number;
   /** `dedupeReruns` for every processor that does not set its own. */
   dedupeReruns?: boolean;
@@ -62,12 +82,14 @@ export interface Scenario {
   processors?: Record<string, ProcessorScenario>;
   coordinator?: CoordinatorScenario;
   export?: { http500Times?: number };
-  /** Pub/Sub push delivery: `duplicateDelivery` delivers every message twice (at-least-once, duplicate subscriptions). */
-  publish?: { duplicateDelivery?: boolean; delayMs?: number };
+  grading?: { status?: string };
+  noise?: NoiseScenario;
+  /** Pub/Sub push delivery: `duplicateDelivery` delivers every message N times (at least once; duplicate subscriptions). */
+  publish?: { duplicateDelivery?: boolean | number; delayMs?: number; outOfOrder?: boolean };
 }
 
 const count = z.number().int().min(0);
-const delay = z.number().int().min(0).max(3_600_000);
+const delay = z.number().int().min(0).max(24 * 3_600_000);
 
 const processorScenarioSchema = z.strictObject({
   behaviour: z.enum(PROCESSOR_BEHAVIOURS).optional(),
@@ -95,23 +117,38 @@ export const scenarioSchema = z.strictObject({
       start503Times: count.optional(),
       start404: z.union([z.boolean(), count]).optional(),
       alreadyRunning: z.boolean().optional(),
-      batchDurationMs: delay.optional(),
+      msPerPlayer: delay.optional(),
       completionPct: z.number().min(0).max(100).optional(),
       playersPerGame: z.number().int().min(1).max(40).optional(),
+      stall: z.boolean().optional(),
+      forgetAfterStatusCalls: count.optional(),
     })
     .optional(),
   export: z.strictObject({ http500Times: count.optional() }).optional(),
-  publish: z.strictObject({ duplicateDelivery: z.boolean().optional(), delayMs: delay.optional() }).optional(),
+  grading: z.strictObject({ status: z.string().min(1).optional() }).optional(),
+  noise: z
+    .strictObject({
+      untracked: z.boolean().optional(),
+      unnamed: z.boolean().optional(),
+      noneDates: z.boolean().optional(),
+      scheduledPhase4: z.boolean().optional(),
+      injuryRerunsPlayerSummary: z.boolean().optional(),
+    })
+    .optional(),
+  publish: z
+    .strictObject({
+      duplicateDelivery: z.union([z.boolean(), z.number().int().min(1).max(100_000)]).optional(),
+      delayMs: delay.optional(),
+      outOfOrder: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
 }
 
-/**
- * Checks a scenario's shape and, given the config, that every processor it names exists.
- * Throws ScenarioError listing each problem as `path: message`.
- */
+/** Checks a scenario's shape and, given the config, that every processor it names exists. */
 export function validateScenario(input: unknown, config?: GamedayConfig): Scenario {
   const parsed = scenarioSchema.safeParse(input);
   const label = typeof (input as { name?: unknown })?.name === 'string' ? ` "${(input as { name: string }).name}"` : '';
@@ -131,9 +168,7 @@ export function validateScenario(input: unknown, config?: GamedayConfig): Scenar
       if (phase === undefined) {
         problems.push(`  processors.${name}: unknown processor; expected one of ${[...phaseOf.keys()].join(', ')}`);
       } else if (behaviour.resultFailedTimes !== undefined && phase !== 4) {
-        problems.push(
-          `  processors.${name}.resultFailedTimes: only phase-4 processors answer with results (${name} is phase ${phase})`,
-        );
+        problems.push(`  processors.${name}.resultFailedTimes: only phase-4 processors answer with results (${name} is phase ${phase})`);
       }
     }
     if (problems.length) throw new ScenarioError(`invalid local-platform scenario${label}:\n${problems.join('\n')}`);
@@ -159,13 +194,23 @@ export function behaviourOf(scenario: Scenario, name: string): ProcessorBehaviou
   return processorScenario(scenario, name).behaviour ?? 'complete';
 }
 
-/** The run time of a processor: its own delayMs, else the scenario default, else 200-800 ms from its name. */
+/** The run time of a processor in the day's time: its own delayMs, else the scenario default, else 1-4 minutes. */
 export function delayOf(scenario: Scenario, name: string): number {
-  return processorScenario(scenario, name).delayMs ?? scenario.defaultDelayMs ?? 200 + (hashString(name) % 601);
+  return processorScenario(scenario, name).delayMs ?? scenario.defaultDelayMs ?? 60_000 + (hashString(name) % 180_000);
+}
+
+export function noiseOf(scenario: Scenario): Required<NoiseScenario> {
+  return {
+    untracked: scenario.noise?.untracked ?? true,
+    unnamed: scenario.noise?.unnamed ?? true,
+    noneDates: scenario.noise?.noneDates ?? true,
+    scheduledPhase4: scenario.noise?.scheduledPhase4 ?? true,
+    injuryRerunsPlayerSummary: scenario.noise?.injuryRerunsPlayerSummary ?? false,
+  };
 }
 
 export const COORDINATOR_DEFAULTS = {
-  batchDurationMs: 3000,
+  msPerPlayer: 3000,
   completionPct: 100,
   playersPerGame: 26,
 } as const;

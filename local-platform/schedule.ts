@@ -1,4 +1,8 @@
-import { dateInZone, PLATFORM_TIME_ZONE } from '../domain/dates';
+/**
+ * The slate of every date: one deterministic source for the local platform's /schedule, its day simulation and the
+ * warehouse's `nba_raw.nbac_schedule` rows, so any date a user runs has games (about one date in six has none).
+ */
+import { dateInZone, PLATFORM_TIME_ZONE, zonedTimeToInstant } from '../domain/dates';
 import { hashString, type Scenario } from './scenario';
 
 export interface ScheduledGame {
@@ -8,48 +12,22 @@ export interface ScheduledGame {
   /** 1 scheduled, 2 live, 3 final. */
   game_status: 1 | 2 | 3;
   game_status_text: string;
+  /** Tip-off and the end of the game (about 2.5 hours later), epoch ms. */
+  tipOffMs: number;
+  finalMs: number;
 }
 
 export const NBA_TRICODES = [
-  'ATL',
-  'BOS',
-  'BKN',
-  'CHA',
-  'CHI',
-  'CLE',
-  'DAL',
-  'DEN',
-  'DET',
-  'GSW',
-  'HOU',
-  'IND',
-  'LAC',
-  'LAL',
-  'MEM',
-  'MIA',
-  'MIL',
-  'MIN',
-  'NOP',
-  'NYK',
-  'OKC',
-  'ORL',
-  'PHI',
-  'PHX',
-  'POR',
-  'SAC',
-  'SAS',
-  'TOR',
-  'UTA',
-  'WAS',
+  'ATL', 'BOS', 'BKN', 'CHA', 'CHI', 'CLE', 'DAL', 'DEN', 'DET', 'GSW', 'HOU', 'IND', 'LAC', 'LAL', 'MEM',
+  'MIA', 'MIL', 'MIN', 'NOP', 'NYK', 'OKC', 'ORL', 'PHI', 'PHX', 'POR', 'SAC', 'SAS', 'TOR', 'UTA', 'WAS',
 ] as const;
 
 /** The incident date's slate size, used unless a scenario says otherwise. */
 const BUILT_IN_COUNTS: Record<string, number> = { '2025-12-29': 11 };
+const TIP_OFFS = ['19:00', '19:30', '20:00', '21:00', '22:00', '22:30'];
+const GAME_LENGTH_MS = 2.5 * 3_600_000;
 
-/**
- * How many games a date has: the scenario's gamesByDate, then the built-in dates, then a count
- * derived from the date (0-14; about one date in six has none).
- */
+/** How many games a date has: the scenario's gamesByDate, then the built-in dates, then a count derived from the date. */
 export function gameCount(gameDate: string, scenario: Scenario): number {
   const fromScenario = scenario.gamesByDate?.[gameDate];
   if (fromScenario !== undefined) return fromScenario;
@@ -59,26 +37,40 @@ export function gameCount(gameDate: string, scenario: Scenario): number {
   return n < 3 ? 0 : n - 3;
 }
 
-/** A deterministic slate for a date: distinct teams, NBA-style game ids, status by date against today in ET. */
-export function gamesFor(gameDate: string, scenario: Scenario, now: Date): ScheduledGame[] {
+/** The date's games with their status at `now` (the day's time): scheduled, live, or final 2.5 hours after tip-off. */
+export function gamesFor(gameDate: string, scenario: Scenario, now: Date | number): ScheduledGame[] {
   const count = gameCount(gameDate, scenario);
   const teams = shuffled([...NBA_TRICODES], hashString(`teams:${gameDate}`));
-  const today = dateInZone(now, PLATFORM_TIME_ZONE);
-  const final = gameDate < today;
+  const nowMs = typeof now === 'number' ? now : now.getTime();
   const { seasonYear, dayNumber } = seasonDay(gameDate);
   const games: ScheduledGame[] = [];
   for (let i = 0; i < count; i++) {
-    const tipOff = ['7:00 pm ET', '7:30 pm ET', '8:00 pm ET', '9:00 pm ET', '10:00 pm ET', '10:30 pm ET'][i % 6];
+    const tipOffMs = zonedTimeToInstant(gameDate, TIP_OFFS[i % TIP_OFFS.length], PLATFORM_TIME_ZONE).getTime();
+    const finalMs = tipOffMs + GAME_LENGTH_MS;
+    const status: 1 | 2 | 3 = nowMs >= finalMs ? 3 : nowMs >= tipOffMs ? 2 : 1;
     games.push({
       // Regular-season ids look like 0022500456: 002, the season's start year, a 5-digit game number.
       game_id: `002${String(seasonYear).slice(2)}${String((dayNumber * 15 + i + 1) % 100000).padStart(5, '0')}`,
       away_team_tricode: teams[2 * i],
       home_team_tricode: teams[2 * i + 1],
-      game_status: final ? 3 : 1,
-      game_status_text: final ? 'Final' : tipOff,
+      game_status: status,
+      game_status_text: status === 3 ? 'Final' : status === 2 ? 'Live' : `${TIP_OFFS[i % TIP_OFFS.length]} ET`,
+      tipOffMs,
+      finalMs,
     });
   }
   return games;
+}
+
+/** When the date's last game ends (the day's time), or undefined without games. */
+export function lastFinalMs(gameDate: string, scenario: Scenario): number | undefined {
+  const games = gamesFor(gameDate, scenario, 0);
+  return games.length ? Math.max(...games.map((g) => g.finalMs)) : undefined;
+}
+
+/** Today's date in the platform's zone at a day-time instant. */
+export function platformToday(now: Date | number): string {
+  return dateInZone(now, PLATFORM_TIME_ZONE);
 }
 
 function seasonDay(gameDate: string): { seasonYear: number; dayNumber: number } {

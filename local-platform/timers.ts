@@ -11,6 +11,13 @@ export class Timers {
   private readonly pending = new Map<NodeJS.Timeout, () => void>();
   private closed = false;
 
+  /** `scale`: the day's clock scale; `sleepDay` waits a duration of the day's time (30 minutes at 1/600 = 3 s). */
+  constructor(private readonly scale = 1) {}
+
+  sleepDay(dayMs: number, signal?: AbortSignal): Promise<void> {
+    return this.sleep(Math.max(0, dayMs * this.scale), signal);
+  }
+
   /** Resolves after `ms`; rejects with PlatformClosedError on close, or with the signal's reason when aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (this.closed) return Promise.reject(new PlatformClosedError());

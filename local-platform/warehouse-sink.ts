@@ -1,4 +1,4 @@
-import type { CompletionStatus } from '../domain/completion-message';
+import type { MessageStatus } from '../domain/messages';
 import type { ScheduledGame } from './schedule';
 
 /** A processor run that wrote rows: what the optional warehouse sink is told before the completion is published. */
@@ -7,7 +7,7 @@ export interface SinkRun {
   processor: string;
   outputTable: string;
   gameDate: string;
-  status: CompletionStatus;
+  status: MessageStatus;
   /** Rows the run wrote (its completion's record_count). */
   recordCount: number;
   /** The date's slate, as GET /schedule answers it. */
@@ -20,4 +20,6 @@ export interface SinkRun {
  */
 export interface WarehouseSink {
   processorRan(run: SinkRun): Promise<void>;
+  /** The schedule scraper saw the date's games (statuses change as games finish): new nbac_schedule rows. */
+  scheduleScraped(gameDate: string, games: ScheduledGame[]): Promise<void>;
 }

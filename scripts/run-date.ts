@@ -1,16 +1,15 @@
+/** Runs one date's day on a stack: starts (or reruns) its workflow, lets the platform live its day, prints each change. */
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { GamedayConfig } from '../config/schema';
-import type { PipelineState } from '../domain/pipeline-state';
+import { SUCCESSFUL_DAY_STATUSES, type DayState } from '../contracts/state';
+import { pipelineStateQuery } from '../contracts/workflow-api';
 import { rerun, startOrAttach, type PipelineHandle } from '../clients/pipeline-client';
-import { ProgressDiff, workflowUiUrl } from '../clients/progress';
-import { pipelineStateQuery } from '../workflows/definitions';
+import { ProgressDiff } from '../clients/progress';
+import { virtualNow } from '../domain/clock';
+import { formatTimeET } from '../domain/dates';
+import { workflowUiUrl } from '../domain/links';
 
-const FINAL = new Set(['COMPLETE', 'NO_GAMES']);
-
-/**
- * Starts (or attaches to) a date's pipeline, asks the platform's scraper controller to run the date,
- * and prints each change of phase until the workflow closes.
- */
 export async function runDate(options: {
   client: Client;
   config: GamedayConfig;
@@ -19,55 +18,54 @@ export async function runDate(options: {
   uiUrl?: string;
   print: (line: string) => void;
   pollMs?: number;
-}): Promise<PipelineState> {
+}): Promise<DayState> {
   const { client, config, gameDate, print } = options;
   let handle: PipelineHandle;
-  try {
-    const { handle: h, started } = await startOrAttach(client, config, { gameDate });
-    handle = h;
-    print(started ? `started pipeline ${handle.workflowId}` : `attached to running pipeline ${handle.workflowId}`);
-  } catch (err) {
-    if (!/already ran/.test((err as Error).message)) throw err;
-    handle = await rerun(client, config, { gameDate });
-    print(`${gameDate} already ran on this server; started a new run of ${handle.workflowId}`);
+  const existing = await client.workflow
+    .getHandle(`${config.temporal.workflowIdPrefix}${gameDate}`)
+    .describe()
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+  if (existing) {
+    handle = await rerun(client, config, { gameDate, startedBy: 'npm start' });
+    print(`${gameDate} ran on this server before (${existing.status.name}); started a new run of ${handle.workflowId}`);
+  } else {
+    ({ handle } = await startOrAttach(client, config, { gameDate, startedBy: 'npm start' }));
+    print(`started the day of ${gameDate}: workflow ${handle.workflowId}`);
   }
-  const description = await handle.describe();
-  if (options.uiUrl)
-    print(
-      `Temporal UI: ${workflowUiUrl(options.uiUrl, config.temporal.namespace, handle.workflowId, description.runId)}`,
-    );
-
-  const response = await fetch(`${options.platformUrl}/scrapers/run`, {
+  if (options.uiUrl) print(`Temporal UI: ${workflowUiUrl(options.uiUrl, config.temporal.namespace, handle.workflowId)}`);
+  const response = await fetch(`${options.platformUrl}/_local/days`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': `${handle.workflowId}:${description.runId}:scrapers`,
-    },
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ game_date: gameDate }),
   });
-  if (!response.ok)
-    throw new Error(`the local scraper controller answered ${response.status}: ${await response.text()}`);
-  print(`scraper controller asked to run ${gameDate} (phases 1-2 publish their completions to the bridge)`);
+  if (!response.ok) throw new Error(`the local platform answered ${response.status}: ${await response.text()}`);
 
-  const progress = new ProgressDiff();
-  const run = client.workflow.getHandle(handle.workflowId, description.runId);
+  const progress = new ProgressDiff(config.timeZone);
+  const latest = client.workflow.getHandle(handle.workflowId);
   for (;;) {
-    const closed = (await run.describe()).status.name !== 'RUNNING';
-    const state = await run.query(pipelineStateQuery);
-    for (const line of progress.next(state)) print(line);
+    const description = await latest.describe();
+    const closed = description.status.name !== 'RUNNING';
+    let state: DayState | undefined;
+    try {
+      state = closed && description.status.name === 'COMPLETED' ? ((await latest.result()) as DayState) : await latest.query(pipelineStateQuery);
+    } catch {
+      state = undefined; // between two runs of the day (continue-as-new), or starting
+    }
+    if (state) {
+      const dayTime = `[${formatTimeET(virtualNow(state.clock, Date.now()), config.timeZone)}]`;
+      for (const line of progress.next(state)) print(`${dayTime} ${line}`);
+    }
     if (closed) {
-      if (!FINAL.has(state.status)) {
-        const failure = await run
-          .result()
-          .catch((err: Error) => (err.cause as Error | undefined)?.message ?? err.message);
-        print(`pipeline ended ${state.status}: ${String(failure)}`);
-      }
+      if (!state) throw new Error(`the day of ${gameDate} ended ${description.status.name}`);
       return state;
     }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
   }
 }
 
-export function isSuccessful(state: PipelineState): boolean {
-  return FINAL.has(state.status);
+export function isSuccessful(state: DayState): boolean {
+  return SUCCESSFUL_DAY_STATUSES.includes(state.status);
 }

@@ -1,9 +1,9 @@
 /**
- * `npm start`: the embedded local stack (Temporal dev server + UI, worker, bridge, local platform) and one
- * game date run end to end with progress in the terminal.
+ * `npm start`: the embedded local stack (Temporal dev server + UI, worker, bridge, local platform, BigQuery emulator)
+ * and one game date's whole day, D-1 17:00 to D+1 09:00 ET, compressed into a few minutes, with progress.
  *   npm start                                  the demo date, then stays up for the UI until Ctrl-C
- *   npm start -- --date 2025-12-30 --exit      one date; exit 0 when it completed, 1 otherwise
- *   npm start -- --scenario incident           the 2025-12-29 incident, timers scaled (30 min -> 30 s)
+ *   npm start -- --date 2026-01-15 --exit      one date; exit 0 when its day completed, 1 otherwise
+ *   npm start -- --scenario incident           the 2025-12-29 incident: the overnight partial trigger
  */
 import { parseArgs } from 'node:util';
 import { assertGameDate } from '../domain/dates';
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   const scenario = SCENARIOS[args.scenario];
   const print = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   print(`starting the local stack (scenario ${scenario.name}: ${scenario.description ?? ''})`);
-  const stack = await startLocalStack({ scenario, persistent: true, log: args.verbose ? print : undefined });
+  const stack = await startLocalStack({ scenario, persistent: true, dayOf: gameDate, log: args.verbose ? print : undefined });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -75,11 +75,14 @@ async function main(): Promise<number> {
       ? `warehouse: BigQuery emulator ${stack.warehouseEndpoint} (games, gates and the execution log are real queries)`
       : 'warehouse: off (the BigQuery emulator is not installed: run `npm run setup`)',
   );
+  if (stack.terminatedLeftovers.length) {
+    print(`terminated ${stack.terminatedLeftovers.length} run(s) left by an interrupted npm start: ${stack.terminatedLeftovers.join(', ')}`);
+  }
+  const hours = 40;
   print(
-    `timers scaled by ${stack.config.timeScale.toFixed(4)} (the partial trigger waits ${Math.round(stack.config.quorum.partialTriggerAfterMinutes * 60 * stack.config.timeScale)} s)`,
+    `the day's clock runs ${Math.round(1 / stack.config.timeScale)} times faster: ${gameDate}'s ${hours} hours take about ${Math.round(hours * 60 * stack.config.timeScale)} min ([..] is the day's time, ET)`,
   );
   try {
-    await stack.prepareDate(gameDate);
     const state = await runDate({
       client: stack.client,
       config: stack.config,

@@ -4,7 +4,7 @@ import type { GamedayConfig } from '../config/schema';
 import type { WarehouseSink } from '../local-platform/warehouse-sink';
 import { gamesFor, type ScheduledGame } from '../local-platform/schedule';
 import { runQuery, tableRef } from './client';
-import { tableRows, type Row, type RowOptions } from './rows';
+import { scheduleRows, tableRows, type Row, type RowOptions } from './rows';
 import { tableDef, TABLES } from './tables';
 
 const INSERT_CHUNK = 500;
@@ -72,11 +72,29 @@ export async function seedDemoDates(bq: BigQuery, config: GamedayConfig, now: Da
 }
 
 /** The local platform's optional sink: each processor run writes its rows (as many as its record_count). */
-export function bigQuerySink(bq: BigQuery, config: GamedayConfig): WarehouseSink {
+export function bigQuerySink(bq: BigQuery, config: GamedayConfig, now: () => Date = () => new Date()): WarehouseSink {
   return {
     async processorRan(run) {
       const rows = tableRows(run.outputTable, run.gameDate, run.games, { count: run.recordCount });
       if (rows?.length) await insertRows(bq, config, run.outputTable, rows);
     },
+    async scheduleScraped(gameDate, games) {
+      if (games.length) await insertRows(bq, config, 'nbac_schedule', scheduleRows(gameDate, games, now()));
+    },
   };
+}
+
+/**
+ * The schedule of many dates at once, from the local platform's one schedule source (statuses as of `now`, the
+ * day's time): so any date a user runs against the local stack has its games in nba_raw.nbac_schedule.
+ */
+export async function seedSchedule(
+  bq: BigQuery,
+  config: GamedayConfig,
+  dates: readonly string[],
+  now: Date,
+): Promise<number> {
+  const rows = dates.flatMap((date) => scheduleRows(date, gamesFor(date, { name: 'seed' }, now), now));
+  await insertRows(bq, config, 'nbac_schedule', rows);
+  return rows.length;
 }

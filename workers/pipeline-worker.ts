@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, createOperationsActivities, type ActivityDeps } from '../activities';
 import type { GamedayConfig } from '../config/schema';
 
@@ -10,6 +10,8 @@ export async function createPipelineWorker(options: {
   connection?: NativeConnection;
   deps?: ActivityDeps;
   runtime?: Runtime;
+  /** A prebuilt workflow bundle (default: bundled from the sources now, which takes a few seconds). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
 }): Promise<Worker> {
   const { config } = options;
   const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
@@ -17,8 +19,13 @@ export async function createPipelineWorker(options: {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // Operations activities (self-heal, summary) use the worker's own client from the activity Context.
     activities: { ...createActivities(config, options.deps), ...createOperationsActivities(config, options.deps) },
   });
+}
+
+/** The workflow code bundled once (webpack), for a worker created later without the wait. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
 }

@@ -6,11 +6,15 @@ import { badRequest, HttpError, json, parseBody, type Answer, type Route } from 
 import { gameCount } from '../schedule';
 import { dateField, idempotencyKey, optionalFlag, optionalText } from './common';
 
+const RUN_MODES = ['PRE_GAME', 'FIRST', 'RETRY', 'FINAL_RETRY', 'LAST_CALL', 'BACKFILL', 'EARLY', 'OVERNIGHT', 'SAME_DAY', 'MORNING'];
+/** The coordinator's aliases (quality_gate.parse_prediction_mode); unknown modes are RETRY. */
+const ALIASES: Record<string, string> = { EARLY: 'FIRST', OVERNIGHT: 'RETRY', SAME_DAY: 'RETRY', MORNING: 'RETRY' };
+
 /**
  * The prediction coordinator: `POST {coordinatorUrl}/start` and `GET {coordinatorUrl}/status`.
- * /start answers, in this order: 200 no_games_scheduled; 409 already_running / already_exists (unless
- * force); 503 DATA_INCOMPLETE (scenario, unless skip_completeness_check); 404 no players (scenario);
- * 202 started. A batch advances with time and, when complete, publishes the phase-5 completion.
+ * /start answers, in this order: 200 no_games_scheduled; 409 already_running (unless force); 503 DATA_INCOMPLETE
+ * (scenario, unless skip_completeness_check); 404 no players (scenario); 202 started (a batch of the players this
+ * run mode makes newly eligible; `published: 0` when everyone has a prediction already).
  */
 export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[] {
   const schema = z.object({
@@ -21,9 +25,7 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
     skip_completeness_check: optionalFlag,
     trigger_source: optionalText,
   });
-  /** Dates whose first /start already met the scenario's pre-existing batch. */
   const preexistingShown = new Set<string>();
-  const coordinatorSpec = ctx.config.processors[5][0];
 
   const describe = (batch: Batch): Record<string, unknown> => {
     const progress = ctx.batches.progress(batch);
@@ -31,16 +33,8 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
       status: batch.state === 'complete' ? 'complete' : 'in_progress',
       batch_id: batch.batchId,
       game_date: batch.gameDate,
-      correlation_id: batch.correlationId,
       ...progress,
-      is_stalled: false,
-      progress: {
-        expected: progress.expected_players,
-        completed: progress.completed_players,
-        failed: 0,
-        remaining: progress.expected_players - progress.completed_players,
-        completion_pct: progress.completion_pct,
-      },
+      source: 'firestore',
     };
   };
 
@@ -48,64 +42,42 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
     const scenario = ctx.scenario();
     const coordinator = scenario.coordinator ?? {};
     const games = gameCount(body.game_date, scenario);
+    ctx.simulateDay(body.game_date);
     if (games === 0) {
-      return json(200, {
-        status: 'no_games_scheduled',
-        game_date: body.game_date,
-        message: `No games scheduled for ${body.game_date}`,
-      });
+      return json(200, { status: 'no_games_scheduled', game_date: body.game_date, message: `No games scheduled for ${body.game_date}` });
     }
-    if (!body.force) {
-      if (
-        coordinator.alreadyRunning &&
-        !preexistingShown.has(body.game_date) &&
-        !ctx.batches.runningFor(body.game_date)
-      ) {
-        preexistingShown.add(body.game_date);
-        ctx.batches.start({ gameDate: body.game_date, games, triggerSource: 'scheduler', scenario });
-      }
-      const running = ctx.batches.runningFor(body.game_date);
-      if (running) {
-        return json(409, {
-          status: 'already_running',
-          batch_id: running.batchId,
-          game_date: body.game_date,
-          progress: describe(running).progress,
-        });
-      }
-      const done = ctx.batches.completedFor(body.game_date);
-      if (done) {
-        return json(409, {
-          status: 'already_exists',
-          batch_id: done.batchId,
-          game_date: body.game_date,
-          message: `Batch ${done.batchId} already completed for ${body.game_date}; pass force to re-run`,
-        });
-      }
+    const requested = (body.prediction_run_mode ?? 'OVERNIGHT').toUpperCase();
+    const runMode = ALIASES[requested] ?? (RUN_MODES.includes(requested) ? requested : 'RETRY');
+    if (coordinator.alreadyRunning && !preexistingShown.has(body.game_date) && !ctx.batches.runningFor(body.game_date)) {
+      preexistingShown.add(body.game_date);
+      const { newly } = ctx.batches.eligible(body.game_date, games, runMode, scenario);
+      ctx.batches.start({ gameDate: body.game_date, runMode, players: newly, triggerSource: 'scheduler', scenario });
+    }
+    const running = ctx.batches.runningFor(body.game_date);
+    if (running && !body.force) {
+      const progress = ctx.batches.progress(running);
+      return json(409, {
+        status: 'already_running',
+        batch_id: running.batchId,
+        progress: { expected: progress.expected_players, completed: progress.completed_players, pct: progress.completion_pct },
+      });
     }
     if (!body.skip_completeness_check && ctx.faults.hit('coordinator:503', coordinator.start503Times)) {
       throw new HttpError(
         503,
-        {
-          status: 'error',
-          error: 'DATA_INCOMPLETE',
-          message: `Phase 4 data incomplete for ${body.game_date} (scenario start503Times)`,
-          game_date: body.game_date,
-          retry_after_seconds: 60,
-        },
+        { status: 'error', error: 'DATA_INCOMPLETE', message: `Phase 4 data incomplete for ${body.game_date}`, game_date: body.game_date },
         'start503',
       );
     }
     if (ctx.faults.hit('coordinator:404', coordinator.start404)) {
       throw new HttpError(404, { status: 'error', message: `No players found for ${body.game_date}` }, 'start404');
     }
-    if (body.force) {
-      const running = ctx.batches.runningFor(body.game_date);
-      if (running) ctx.batches.supersede(running);
-    }
+    if (running) ctx.batches.supersede(running);
+    const { newly, total } = ctx.batches.eligible(body.game_date, games, runMode, scenario);
     const batch = ctx.batches.start({
       gameDate: body.game_date,
-      games,
+      runMode,
+      players: newly,
       correlationId: body.correlation_id,
       triggerSource: body.trigger_source ?? 'api',
       scenario,
@@ -116,8 +88,7 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
       game_date: batch.gameDate,
       total_requests: batch.expectedPlayers,
       published: batch.expectedPlayers,
-      correlation_id: batch.correlationId,
-      prediction_run_mode: body.prediction_run_mode ?? null,
+      summary: { players_total: total, already_predicted: ctx.batches.predictedPlayers(body.game_date), run_mode: runMode },
       monitor_url: `/status?batch_id=${batch.batchId}`,
     });
   };
@@ -128,10 +99,9 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
       path: `${prefix}/start`,
       handler: async (call) => {
         const raw = call.body === undefined ? {} : call.body;
-        if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-          throw badRequest('request body must be a JSON object');
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('request body must be a JSON object');
         const body = parseBody(schema, { game_date: 'TODAY', ...(raw as object) });
-        injectServiceFaults(ctx, 'prediction-coordinator', [coordinatorSpec]);
+        injectServiceFaults(ctx, 'prediction-coordinator', [ctx.config.processors[5][0]]);
         return ctx.idempotency.run('coordinator.start', idempotencyKey(call), raw, async () => start(body));
       },
     },
@@ -143,12 +113,7 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
         if (batchId) {
           const batch = ctx.batches.get(batchId);
           if (!batch || batch.state === 'superseded') {
-            return json(404, {
-              status: 'not_found',
-              batch_id: batchId,
-              message: `Batch ${batchId} not found`,
-              current_batch: ctx.batches.active()?.batchId ?? null,
-            });
+            return json(404, { status: 'not_found', message: `Batch ${batchId} not found`, current_batch: ctx.batches.active()?.batchId ?? null });
           }
           return json(200, describe(batch));
         }

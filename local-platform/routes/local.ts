@@ -1,3 +1,4 @@
+import { isValidGameDate } from '../../domain/dates';
 import type { PlatformContext } from '../context';
 import { badRequest, json, type Route } from '../http';
 import type { Scenario } from '../scenario';
@@ -5,7 +6,8 @@ import { SCENARIOS } from '../scenarios';
 
 /**
  * Local-only routes: `GET /_local/events[?since=SEQ]` (every call and publish, for tests and the demo),
- * `GET /_local/scenario`, `POST /_local/scenario {name} | {scenario}` (switch while running) and `GET /healthz`.
+ * `GET /_local/scenario`, `POST /_local/scenario {name} | {scenario}` (switch while running),
+ * `POST /_local/days {game_date}` (start the platform's own day for a date), `GET /_local/clock` and `GET /healthz`.
  */
 export function localRoutes(ctx: PlatformContext, setScenario: (s: Scenario) => void): Route[] {
   return [
@@ -44,6 +46,17 @@ export function localRoutes(ctx: PlatformContext, setScenario: (s: Scenario) => 
         return json(200, ctx.scenario());
       },
     },
+    {
+      method: 'POST',
+      path: '/_local/days',
+      handler: (call) => {
+        const date = (call.body as { game_date?: unknown } | undefined)?.game_date;
+        if (!isValidGameDate(date)) throw badRequest('expected {"game_date": "YYYY-MM-DD"}');
+        ctx.simulateDay(date);
+        return json(202, { status: 'simulating', game_date: date, now: ctx.now().toISOString() });
+      },
+    },
+    { method: 'GET', path: '/_local/clock', handler: () => json(200, { now: ctx.now().toISOString() }) },
     { method: 'GET', path: '/healthz', handler: () => json(200, { status: 'ok', scenario: ctx.scenario().name }) },
   ];
 }

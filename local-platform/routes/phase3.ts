@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { PlatformContext } from '../context';
 import { dateRange } from '../dates';
@@ -11,9 +10,9 @@ import { dateField, idempotencyKey, optionalFlag, optionalText, processorsByClas
 const MAX_RANGE_DAYS = 31;
 
 /**
- * `POST {analyticsUrl}/process-date-range`: the analytics service's manual run. Answers 200 started;
- * each named processor then runs for each date and publishes its completion, unless backfill_mode or
- * skip_downstream_trigger is set (then nothing is published: failure mode 6) or the scenario says otherwise.
+ * `POST {analyticsUrl}/process-date-range`: the analytics service's manual run. Answers 200 started; each named
+ * processor then runs for each date and publishes its completion (game_date = the range's end date), unless
+ * skip_downstream_trigger is set, which defaults to backfill_mode (then nothing is published: failure mode 6).
  */
 export function phase3Routes(ctx: PlatformContext, prefix: string): Route[] {
   const keywords = ['TODAY', 'YESTERDAY', 'TOMORROW'] as const;
@@ -22,7 +21,7 @@ export function phase3Routes(ctx: PlatformContext, prefix: string): Route[] {
     end_date: dateField(keywords, ctx.now),
     processors: z.array(z.string().min(1)).optional(),
     backfill_mode: optionalFlag,
-    skip_downstream_trigger: optionalFlag,
+    skip_downstream_trigger: z.boolean().optional(),
     correlation_id: optionalText,
     trigger_source: optionalText,
   });
@@ -42,21 +41,22 @@ export function phase3Routes(ctx: PlatformContext, prefix: string): Route[] {
         injectServiceFaults(ctx, 'nba-phase3-analytics-processors', specs);
         return ctx.idempotency.run('phase3.process-date-range', idempotencyKey(call), call.body, async () => {
           const scenario = ctx.scenario();
-          const correlationId = body.correlation_id ?? randomUUID();
-          const suppressPublish = body.backfill_mode || body.skip_downstream_trigger;
+          const suppressPublish = body.skip_downstream_trigger ?? body.backfill_mode;
+          for (const gameDate of dates) ctx.simulateDay(gameDate);
           background(
             () =>
               Promise.all(
                 dates.flatMap((gameDate) =>
                   specs.map((spec) =>
+                    // The routes pass no correlation_id or trigger_source to the processors (they publish "manual").
                     executeRun(ctx, {
                       phase: 3,
                       spec,
                       gameDate,
-                      correlationId,
-                      triggerSource: body.trigger_source ?? 'manual',
+                      cause: `http ${body.trigger_source ?? 'manual'}`,
                       suppressPublish,
                       scenario,
+                      publishedDate: body.end_date,
                     }),
                   ),
                 ),
@@ -70,8 +70,7 @@ export function phase3Routes(ctx: PlatformContext, prefix: string): Route[] {
             dates,
             processors: specs.map((p) => p.className),
             backfill_mode: body.backfill_mode,
-            skip_downstream_trigger: body.skip_downstream_trigger,
-            correlation_id: correlationId,
+            skip_downstream_trigger: suppressPublish,
           });
         });
       },

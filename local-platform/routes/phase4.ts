@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { PlatformContext } from '../context';
 import { injectServiceFaults } from '../faults';
@@ -41,8 +40,8 @@ export function phase4Routes(ctx: PlatformContext, prefix: string): Route[] {
         injectServiceFaults(ctx, 'nba-phase4-precompute-processors', specs);
         return ctx.idempotency.run('phase4.process-date', idempotencyKey(call), call.body, async () => {
           const scenario = ctx.scenario();
-          const correlationId = body.correlation_id ?? randomUUID();
           const results: Phase4Result[] = [];
+          ctx.simulateDay(body.analysis_date);
           for (const spec of specs) {
             const resultFailed = ctx.faults.hit(
               `result:${spec.name}`,
@@ -52,9 +51,11 @@ export function phase4Routes(ctx: PlatformContext, prefix: string): Route[] {
               phase: 4,
               spec,
               gameDate: body.analysis_date,
-              correlationId,
+              correlationId: body.correlation_id,
               triggerSource: body.trigger_source ?? 'manual',
-              suppressPublish: body.backfill_mode || body.skip_downstream_trigger,
+              cause: `http ${body.trigger_source ?? 'manual'}`,
+              // backfill_mode alone does NOT silence phase 4 (failure mode 6): only skip_downstream_trigger does.
+              suppressPublish: body.skip_downstream_trigger,
               resultFailed,
               scenario,
             });
@@ -85,7 +86,7 @@ export function phase4Routes(ctx: PlatformContext, prefix: string): Route[] {
           return json(200, {
             status: 'completed',
             analysis_date: body.analysis_date,
-            correlation_id: correlationId,
+            correlation_id: body.correlation_id ?? null,
             results,
           });
         });

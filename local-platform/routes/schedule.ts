@@ -3,7 +3,7 @@ import { resolvePlatformDate } from '../dates';
 import { badRequest, json, type Route } from '../http';
 import { gamesFor } from '../schedule';
 
-/** `GET {scheduleUrl}/schedule?game_date=YYYY-MM-DD`: the day's games (nba_raw.nbac_schedule, deduplicated). */
+/** `GET {scheduleUrl}/schedule?game_date=YYYY-MM-DD`: the day's games with their status now (nbac_schedule, deduplicated). */
 export function scheduleRoutes(ctx: PlatformContext, prefix: string): Route[] {
   return [
     {
@@ -14,7 +14,9 @@ export function scheduleRoutes(ctx: PlatformContext, prefix: string): Route[] {
         if (raw === null || raw === '') throw badRequest('game_date query parameter is required (YYYY-MM-DD)');
         const resolved = resolvePlatformDate(raw, ['TODAY', 'YESTERDAY', 'TOMORROW'], ctx.now());
         if (!resolved.ok) throw badRequest(`game_date: ${resolved.error}`);
-        return json(200, { game_date: resolved.date, games: gamesFor(resolved.date, ctx.scenario(), ctx.now()) });
+        ctx.simulateDay(resolved.date);
+        const games = gamesFor(resolved.date, ctx.scenario(), ctx.now()).map(({ tipOffMs: _t, finalMs: _f, ...game }) => game);
+        return json(200, { game_date: resolved.date, games });
       },
     },
   ];

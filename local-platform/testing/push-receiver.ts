@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CompletionMessage } from '../../domain/completion-message';
+type CompletionMessage = Record<string, unknown>;
 import type { PushEnvelope } from '../publisher';
 
 export interface ReceivedPush {

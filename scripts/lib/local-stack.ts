@@ -1,3 +1,8 @@
+/**
+ * The embedded stack of `npm start` and the integration tests: the pinned Temporal dev server with its UI, the
+ * pipeline worker, the completion bridge, the local platform and (when installed) the BigQuery emulator, all on
+ * 127.0.0.1, wired over real gRPC and HTTP, sharing one day clock.
+ */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -6,14 +11,17 @@ import type { Client } from '@temporalio/client';
 import type { GamedayConfig } from '../../config/schema';
 import { loadConfig } from '../../config/load';
 import { startBridge, type BridgeServer } from '../../bridge/server';
+import { PIPELINE_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
+import { PIPELINE_WORKFLOW_TYPE } from '../../contracts/workflow-api';
+import { addDays, dateInZone } from '../../domain/dates';
+import { dayTimeInstant } from '../../domain/day-times';
+import { clockFrom, virtualNow } from '../../domain/clock';
 import { startLocalPlatform, type LocalPlatform, type Scenario } from '../../local-platform';
-import { createPipelineWorker } from '../../workers/pipeline-worker';
-import { PIPELINE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { bundleWorkflows, createPipelineWorker } from '../../workers/pipeline-worker';
 import { applyWarehouse } from '../../warehouse/apply';
 import { createBigQueryClient } from '../../warehouse/client';
 import { emulatorUnavailableReason, startBigQueryEmulator } from '../../warehouse/emulator';
-import { bigQuerySink, seedDate, seedDemoDates } from '../../warehouse/seed';
-import { gamesFor } from '../../local-platform/schedule';
+import { bigQuerySink, seedDemoDates, seedSchedule } from '../../warehouse/seed';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -24,13 +32,9 @@ export interface LocalStack {
   bridge: BridgeServer;
   worker: Worker;
   uiUrl: string;
-  /** The BigQuery emulator's endpoint when the warehouse is on. */
   warehouseEndpoint?: string;
-  /**
-   * What the platform has before a date's pipeline starts: its schedule in nba_raw.nbac_schedule (the season
-   * schedule scraper loads dates in advance). Clears the date's other platform rows, so a re-run starts over.
-   */
-  prepareDate(gameDate: string): Promise<void>;
+  /** Runs left by an earlier stack on the same database (their day clock was that stack's), terminated at start. */
+  terminatedLeftovers: string[];
   stop(): Promise<void>;
 }
 
@@ -42,25 +46,29 @@ export interface LocalStackOptions {
   randomPorts?: boolean;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
-  /**
-   * Start the BigQuery emulator, create and seed the warehouse, and let the local platform write its rows
-   * there, so games, gates and the execution log are real queries. Default: on when the emulator is installed.
-   */
+  /** Start the BigQuery emulator (default: when installed). */
   warehouse?: boolean;
+  /** The date whose day the stack's clock starts on (at localStack.startsAt); none: the wall clock. */
+  dayOf?: string;
+  /** Overrides the config's values for this stack (e.g. a faster time scale in tests). */
+  overrides?: object;
 }
 
-/**
- * The embedded stack: the pinned Temporal dev server with its UI, the pipeline worker, the completion
- * bridge and the local platform, all on 127.0.0.1, wired to each other over real gRPC and HTTP.
- */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
-  const base = loadConfig(env);
+  const base = loadConfig(env, options.overrides);
   const timeScale = env.GAMEDAY_TIME_SCALE ? base.timeScale : base.localStack.timeScale;
+  // The day's clock starts once the slow parts (dev server, emulator, seeding) are up: realAnchor is set below.
+  const virtualAnchor = options.dayOf
+    ? new Date(dayTimeInstant(options.dayOf, base.localStack.startsAt, base.timeZone)).toISOString()
+    : undefined;
   const { temporalPort, uiPort, dataDir } = base.localStack;
-
-  if (!Runtime._instance) Runtime.install({ logger: new DefaultLogger('WARN') });
+  if (!Runtime._instance) {
+    // One line per warning: alerts and acknowledged messages already show in the progress output.
+    const compact = new DefaultLogger('WARN', (entry) => log(`[worker] ${entry.level} ${entry.message}`));
+    Runtime.install({ logger: compact });
+  }
   let dbFilename: string | undefined;
   if (options.persistent) {
     mkdirSync(join(ROOT, dataDir), { recursive: true });
@@ -84,73 +92,94 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
   };
   try {
+    const terminatedLeftovers = await terminateLeftovers(server.client, base);
     const uiUrl = options.randomPorts ? '' : `http://127.0.0.1:${uiPort}`;
-    const bridgeConfig = loadConfig(env, { bridge: options.randomPorts ? { port: 0 } : {} });
-    const bridge = await startBridge({
-      client: server.client,
-      config: bridgeConfig,
-      log: (line) => log(`[bridge] ${line}`),
-    });
-    stops.push(() => bridge.close());
-    const warehouse = await startWarehouse(options, base, log);
+    const warehouse = await startWarehouse(options, loadConfig(env, { ...options.overrides, timeScale, clock: { virtualAnchor } }), log);
     if (warehouse) stops.push(() => warehouse.stop());
+    const workflowBundle = await bundleWorkflows();
+    const clock = virtualAnchor ? { virtualAnchor, realAnchor: new Date().toISOString() } : {};
+    const stackOverrides = {
+      ...options.overrides,
+      timeScale,
+      clock,
+      temporal: { address: server.address, uiUrl: uiUrl || base.temporal.uiUrl },
+      // The synchronous phase-4 call of a hung processor ends in the platform's timeout: seconds here, not minutes.
+      platform: { precomputeTimeoutSeconds: 20 },
+    };
+    const bridgeConfig = loadConfig(env, { ...stackOverrides, bridge: options.randomPorts ? { port: 0 } : {} });
+    const bridge = await startBridge({ client: server.client, config: bridgeConfig, log: (line) => log(`[bridge] ${line}`) });
+    stops.push(() => bridge.close());
+    const platformConfig = loadConfig(env, stackOverrides);
     const platformPort = options.randomPorts ? 0 : Number(new URL(base.platform.scheduleUrl).port);
     const platform = await startLocalPlatform({
-      config: base,
+      config: platformConfig,
       scenario: options.scenario,
       publishUrl: bridge.pushUrl,
       port: platformPort,
       log: (line) => log(`[platform] ${line}`),
-      warehouse: warehouse?.sink,
+      warehouse: warehouse?.sink(platformConfig),
     });
     stops.push(() => platform.close());
+    // The platform's own day of the stack's date starts with the clock (its first scrape is just ahead).
+    if (options.dayOf) await fetch(`${platform.url}/_local/days`, { method: 'POST', body: JSON.stringify({ game_date: options.dayOf }), headers: { 'content-type': 'application/json' } });
     const config = loadConfig(env, {
-      timeScale,
+      ...stackOverrides,
       ...(warehouse ? { warehouse: warehouse.settings } : {}),
-      temporal: { address: server.address, uiUrl: uiUrl || base.temporal.uiUrl },
       platform: {
+        precomputeTimeoutSeconds: 20,
         scheduleUrl: platform.url,
         analyticsUrl: `${platform.url}/phase3`,
         precomputeUrl: `${platform.url}/phase4`,
         coordinatorUrl: `${platform.url}/coordinator`,
         exportPushUrl: `${platform.url}/export/push`,
+        gradingPushUrl: `${platform.url}/grading/push`,
       },
     });
     const worker = await createPipelineWorker({
       config,
       connection: server.nativeConnection,
       deps: warehouse ? { bigQuery: warehouse.bq } : undefined,
+      workflowBundle,
     });
     const running = worker.run();
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    return {
-      config,
-      client: server.client,
-      platform,
-      bridge,
-      worker,
-      uiUrl,
-      warehouseEndpoint: warehouse?.settings.apiEndpoint,
-      prepareDate: async (gameDate) => {
-        if (!warehouse) return;
-        await seedDate(warehouse.bq, config, gameDate, gamesFor(gameDate, platform.scenario(), new Date()), {
-          nbac_schedule: true,
-        });
-      },
-      stop,
-    };
+    return { config, client: server.client, platform, bridge, worker, uiUrl, warehouseEndpoint: warehouse?.settings.apiEndpoint, terminatedLeftovers, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
+/** Date workflows still running on a persistent database belong to an earlier stack's clock: they are terminated. */
+async function terminateLeftovers(client: Client, config: GamedayConfig): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const info of client.workflow.list({ query: `WorkflowType = '${PIPELINE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'` })) {
+    if (!info.workflowId.startsWith(config.temporal.workflowIdPrefix)) continue;
+    await client.workflow
+      .getHandle(info.workflowId, info.runId)
+      .terminate('left running by an interrupted npm start: its day clock was that stack\'s')
+      .catch(() => undefined);
+    ids.push(info.workflowId);
+  }
+  return ids;
+}
+
+/** Every date a user may run against the stack: the 2025-26 season, the weeks around today, and the stack's day. */
+function scheduleDates(config: GamedayConfig, dayOf?: string): string[] {
+  const dates = new Set<string>();
+  for (let d = '2025-10-21'; d <= '2026-06-30'; d = addDays(d, 1)) dates.add(d);
+  const today = dateInZone(Date.now(), config.timeZone);
+  for (let i = -30; i <= 30; i++) dates.add(addDays(today, i));
+  if (dayOf) for (let i = -10; i <= 10; i++) dates.add(addDays(dayOf, i));
+  return [...dates].sort();
+}
+
 /**
- * The warehouse of the local stack: the BigQuery emulator (pinned PyPI package), the datasets, tables and
- * view, the demo dates' schedule, and a sink through which the local platform writes its rows.
+ * The warehouse of the local stack: the BigQuery emulator (pinned PyPI package), the datasets, tables and view, the
+ * schedule of every date from the local platform's schedule source, the demo dates, and the platform's sink.
  */
 async function startWarehouse(options: LocalStackOptions, base: GamedayConfig, log: (line: string) => void) {
   const unavailable = emulatorUnavailableReason();
@@ -162,20 +191,25 @@ async function startWarehouse(options: LocalStackOptions, base: GamedayConfig, l
   }
   const emulator = await startBigQueryEmulator();
   try {
-    const settings = {
-      ...base.warehouse,
-      enabled: true,
-      projectId: emulator.projectId,
-      apiEndpoint: emulator.apiEndpoint,
-    };
-    const config = loadConfig(options.env ?? process.env, { warehouse: settings });
+    const settings = { ...base.warehouse, enabled: true, projectId: emulator.projectId, apiEndpoint: emulator.apiEndpoint };
+    const config = loadConfig(options.env ?? process.env, { ...options.overrides, clock: base.clock, timeScale: base.timeScale, warehouse: settings });
     const bq = createBigQueryClient(config.warehouse);
     const changes = await applyWarehouse(bq, config, { platformTables: true });
-    log(`[warehouse] BigQuery emulator ${emulator.apiEndpoint}: ${changes.length} objects applied`);
-    await seedDemoDates(bq, config);
-    return { settings, bq, sink: bigQuerySink(bq, config), stop: () => emulator.stop() };
+    // Seeded as of the day's start: the stack's clock is not running yet.
+    const seededAt = new Date(config.clock.virtualAnchor ? Date.parse(config.clock.virtualAnchor) : Date.now());
+    await seedDemoDates(bq, config, seededAt);
+    const rows = await seedSchedule(bq, config, scheduleDates(config, options.dayOf), seededAt);
+    log(`[warehouse] BigQuery emulator ${emulator.apiEndpoint}: ${changes.length} objects applied, ${rows} schedule rows`);
+    /** The platform's sink, on the platform's running clock. */
+    const sink = (platformConfig: GamedayConfig) => bigQuerySink(bq, config, dayClockNow(platformConfig));
+    return { settings, bq, sink, stop: () => emulator.stop() };
   } catch (err) {
     await emulator.stop();
     throw err;
   }
+}
+
+function dayClockNow(config: GamedayConfig): () => Date {
+  const clock = clockFrom({ scale: config.timeScale, ...config.clock }, Date.now());
+  return () => new Date(virtualNow(clock, Date.now()));
 }

@@ -2,6 +2,7 @@
 import type { Cycle } from '../../domain/cycles';
 import type { Day } from '../day/day';
 import { iso } from '../day/record';
+import { formatTimeET } from '../../domain/dates';
 
 export function predictionsDeadlineTrack(day: Day, cycle: Cycle): () => Promise<void> {
   const steps = day.state.cycles[cycle].steps.filter((s) => s.kind === 'predictions-deadline');
@@ -10,7 +11,8 @@ export function predictionsDeadlineTrack(day: Day, cycle: Cycle): () => Promise<
       const ready = () => day.state.predictions.ready;
       const inTime = await day.wait(step, 'predictions for the day', Date.parse(step.dueAt), ready);
       if (inTime) {
-        day.finishStep(step, 'DONE', `predictions ready at ${day.state.predictions.readyAt ?? iso(day.now())}`);
+        const since = formatTimeET(day.state.predictions.readyAt ?? iso(day.now()), day.settings.timeZone);
+        day.finishStep(step, 'DONE', `predictions ready since ${since} (batch ${day.state.predictions.batchId ?? '?'})`);
         return;
       }
       const waves = day.state.cycles[cycle].steps.filter((s) => s.kind === 'prediction-wave');

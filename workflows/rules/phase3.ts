@@ -1,11 +1,15 @@
 /**
- * Phase 3 of a cycle, observed: the platform runs it from phase-2 completions; Gameday counts the completions
- * (3 -> 4 rule: all expected, or 30 minutes after the first with the quorum and every critical one) and runs the
- * missing processors itself only as a remedy, once, when nothing arrived by the cycle's remedy time.
+ * Phase 3 of a cycle, observed: the platform runs it from phase-2 completions; Gameday counts the completions.
+ * - The 3 -> 4 rule (phase 4 may go): every expected processor, or, 30 minutes after the cycle's first completion,
+ *   the quorum with every critical one (the partial trigger, with the reason and what is missing).
+ * - At the cycle's remedy time, processors still missing are run by Gameday itself, once: never a second copy of
+ *   what arrived.
+ * - The step ends when all are in, or an SLA after the remedy time: degraded if some never came, STUCK (with one
+ *   alert) if the rule never held.
  */
 import type { StepState } from '../../contracts/state';
 import type { Cycle } from '../../domain/cycles';
-import { formatDuration } from '../../domain/dates';
+import { formatDuration, formatTimeET } from '../../domain/dates';
 import type { AppliedForce, Day } from '../day/day';
 import { iso, phase3View } from '../day/record';
 import { triggerActivities } from '../activity-proxies';
@@ -16,9 +20,10 @@ export function phase3Track(day: Day, cycle: Cycle): () => Promise<void> {
   return () => day.runTrack('phase3', steps, (step, force) => watchPhase3(day, step, force));
 }
 
-export function isPhase3Done(day: Day, cycle: Cycle): StepState | undefined {
+/** The cycle's phase-3 step once the 3 -> 4 rule has held (or an operator forced phase 4). */
+export function phase3Decided(day: Day, cycle: Cycle): StepState | undefined {
   const step = day.state.cycles[cycle].steps.find((s) => s.kind === 'phase3');
-  return step && step.status === 'DONE' ? step : undefined;
+  return step && (step.status === 'DONE' || step.phase3?.decidedAt) ? step : undefined;
 }
 
 async function watchPhase3(day: Day, step: StepState, force: AppliedForce | undefined): Promise<void> {
@@ -26,7 +31,7 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
   const countFrom = Date.parse(day.state.cycles[step.cycle].countFrom);
   const dayFrom = Date.parse(day.state.cycles.tomorrow.countFrom);
   const remedyAt = Date.parse(step.dueAt);
-  const stuckAt = remedyAt + day.settings.slaMs[3];
+  const endAt = remedyAt + day.settings.slaMs[3];
   const window = day.settings.partialTriggerAfterMs;
   // A force runs the remedy now; otherwise it runs once, at the remedy time (a failed one waits for an operator).
   let remedyDue = Boolean(force);
@@ -35,53 +40,71 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
   for (;;) {
     const view = phase3View(day.state, rule, countFrom, dayFrom, window);
     step.phase3 = { ...step.phase3, ...view.progress };
+    const progress = step.phase3;
     const done = view.progress.complete.length;
     const of = `${done}/${rule.expected.length}`;
+    const missing = view.progress.missing ?? [];
     const now = day.now();
     if (view.decision.kind === 'all_complete') {
-      day.finishStep(step, 'DONE', `all ${rule.expected.length} expected processors complete`);
+      const reason = `all ${rule.expected.length} expected processors complete`;
+      progress.decidedAt ??= iso(now);
+      progress.decision ??= reason;
+      day.finishStep(step, 'DONE', progress.decision === reason ? reason : `${progress.decision}; all complete later`);
       return;
     }
-    if (view.decision.kind === 'partial' && view.partialAt !== undefined && now >= view.partialAt) {
-      const missing = view.decision.missing.join(', ');
-      day.finishStep(
-        step,
-        'DONE',
-        `partial trigger: ${of} complete ${formatDuration(window)} after the first completion, missing ${missing}`,
-        true,
-      );
-      day.alert('PHASE_DEGRADED', {
-        step,
-        message: `${day.state.gameDate} ${step.cycle}: phase 3 -> 4 with partial data (${of}), missing ${missing}`,
+    if (!progress.decidedAt && view.decision.kind === 'partial' && view.partialAt !== undefined && now >= view.partialAt) {
+      progress.decidedAt = iso(now);
+      progress.decision = `partial trigger: ${of} complete ${formatDuration(window)} after the first completion, missing ${missing.join(', ')}`;
+      day.log({
+        executionId: `${day.state.runId}:${step.id}:decided`,
+        processorName: 'gameday',
+        phase: 'phase_3_analytics',
+        triggeredAt: progress.decidedAt,
+        status: 'phase4_allowed_partial',
+        triggerSource: 'gameday',
+        errorMessage: progress.decision,
       });
-      return;
+      day.refresh();
     }
-    if ((remedyDue || now >= remedyAt) && !remedyAttempted && !step.phase3.remedyTriggeredAt) {
+    if ((remedyDue || now >= remedyAt) && !remedyAttempted && !progress.remedyTriggeredAt) {
       remedyDue = false;
       remedyAttempted = true;
-      remedyFailed = !(await remedy(day, step, view.progress.missing ?? []));
+      remedyFailed = !(await remedy(day, step, missing));
       continue;
     }
-    if (now >= stuckAt && step.status !== 'STUCK') {
-      const critical =
-        view.decision.kind === 'insufficient' && view.decision.missingCritical.length
-          ? `; missing critical ${view.decision.missingCritical.join(', ')}`
-          : '';
-      step.status = 'STUCK';
-      step.error = `${of} complete ${formatDuration(now - remedyAt)} after the remedy time${critical}`;
-      day.alert('STEP_STUCK', {
-        step,
-        message: `${day.state.gameDate} ${step.cycle}: phase 3 is stuck at ${of} (missing ${(view.progress.missing ?? []).join(', ')})${critical}`,
-        fixCommand: day.fix(4, 'phase 3 stuck'),
-      });
+    // The step ends an SLA after the remedy time, but not while a partial trigger is still due.
+    const partialPending = !progress.decidedAt && view.decision.kind === 'partial' && view.partialAt !== undefined && now < view.partialAt;
+    if (now >= endAt && !partialPending) {
+      if (progress.decidedAt) {
+        day.finishStep(step, 'DONE', `${progress.decision}; still missing ${missing.join(', ')} ${formatDuration(now - remedyAt)} after the remedy time`, true);
+        day.alert('PHASE_DEGRADED', {
+          step,
+          message: `${day.state.gameDate} ${step.cycle}: phase 3 ended at ${of}, missing ${missing.join(', ')} (${progress.decision})`,
+        });
+        return;
+      }
+      if (step.status !== 'STUCK') {
+        const critical =
+          view.decision.kind === 'insufficient' && view.decision.missingCritical.length
+            ? `; missing critical ${view.decision.missingCritical.join(', ')}`
+            : '';
+        step.status = 'STUCK';
+        step.error = `${of} complete ${formatDuration(now - remedyAt)} after the remedy time${critical}`;
+        day.alert('STEP_STUCK', {
+          step,
+          message: `${day.state.gameDate} ${step.cycle}: phase 3 is stuck at ${of} (missing ${missing.join(', ')})${critical}`,
+          fixCommand: day.fix(4, 'phase 3 stuck'),
+        });
+      }
     }
-    const wakeAt = [view.decision.kind === 'partial' ? view.partialAt : undefined, remedyAt, stuckAt]
+    const wakeAt = [!progress.decidedAt && view.decision.kind === 'partial' ? view.partialAt : undefined, remedyAt, endAt]
       .filter((t): t is number => t !== undefined && t > now)
       .sort((a, b) => a - b)[0];
-    const waitingFor =
-      view.decision.kind === 'partial' && view.partialAt !== undefined
-        ? `${of} complete; the partial trigger at ${iso(view.partialAt)}`
-        : `${rule.expected.filter((n) => !view.progress.complete.includes(n)).join(', ')} (${of} complete)`;
+    const waitingFor = progress.decidedAt
+      ? `${missing.join(', ')} (phase 4 may go: ${progress.decision})`
+      : view.decision.kind === 'partial' && view.partialAt !== undefined
+        ? `${of} complete; the partial trigger at ${formatTimeET(view.partialAt, day.settings.timeZone)}`
+        : `${missing.join(', ')} (${of} complete)`;
     const seen = day.version;
     const status = remedyFailed ? 'FAILED' : step.status === 'STUCK' ? 'STUCK' : 'WAITING';
     await day.wait(step, waitingFor, wakeAt, () => day.version !== seen, status);
@@ -97,8 +120,8 @@ async function remedy(day: Day, step: StepState, missing: string[]): Promise<boo
       { summary: `phase 3 remedy for ${day.state.gameDate}: ${missing.join(', ')}` },
       [{ ...day.triggerIds(step, 'remedy'), processors: classNames }],
     );
-    step.phase3 = { ...(step.phase3 as NonNullable<StepState['phase3']>), remedyTriggeredAt: iso(day.now()), remedyProcessors: missing };
-    day.markTriggered(step, `nothing arrived by ${step.time}: ran ${missing.join(', ')} as a remedy`);
+    if (step.phase3) Object.assign(step.phase3, { remedyTriggeredAt: iso(day.now()), remedyProcessors: missing });
+    day.markTriggered(step, `not in by ${step.time.slice(-5)}: ran ${missing.join(', ')} as a remedy`);
     return true;
   } catch (err) {
     const why = failureText(err);

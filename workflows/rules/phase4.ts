@@ -12,7 +12,7 @@ import { iso, recordRun } from '../day/record';
 import { precomputeActivity } from '../activity-proxies';
 import { passDataGate } from './data-gate';
 import { failureText } from './errors';
-import { isPhase3Done } from './phase3';
+import { phase3Decided } from './phase3';
 
 const HEARTBEAT_MARGIN_MS = 60_000;
 
@@ -27,7 +27,7 @@ export function phase4Track(day: Day, cycle: Cycle): () => Promise<void> {
 async function mainRun(day: Day, step: StepState, force: AppliedForce | undefined): Promise<void> {
   const overnight = step.cycle === 'overnight';
   const dueAt = Date.parse(step.dueAt);
-  const phase3Done = () => isPhase3Done(day, step.cycle) !== undefined;
+  const phase3Done = () => phase3Decided(day, step.cycle) !== undefined;
   let degraded = false;
   if (!force) {
     if (overnight) {
@@ -54,9 +54,13 @@ async function mainRun(day: Day, step: StepState, force: AppliedForce | undefine
       }
     }
   }
-  degraded ||= Boolean(force) || Boolean(isPhase3Done(day, step.cycle)?.degraded);
+  const phase3 = phase3Decided(day, step.cycle);
+  const partial = phase3?.phase3?.decision?.startsWith('partial') || phase3?.degraded;
+  degraded ||= Boolean(force) || Boolean(partial);
+  if (phase3?.phase3?.decision) step.waitingFor = undefined;
+  const because = force ? `forced by ${force.user}: ${force.request.reason}` : phase3?.phase3?.decision ?? phase3?.outcome;
   await passDataGate(day, step, force);
-  await runProcessors(day, step, [], degraded);
+  await runProcessors(day, step, [], degraded, because);
 }
 
 async function featureRefresh(day: Day, step: StepState, steps: StepState[], force: AppliedForce | undefined): Promise<void> {
@@ -81,7 +85,13 @@ async function featureRefresh(day: Day, step: StepState, steps: StepState[], for
  * One `/process-date` per processor, in dependency order; a processor whose dependency failed in this step is
  * skipped. A failed step waits for an operator (`gameday force D --phase 4` reruns what failed), to the cycle's end.
  */
-async function runProcessors(day: Day, step: StepState, only: string[], skipDependencyCheck: boolean): Promise<void> {
+async function runProcessors(
+  day: Day,
+  step: StepState,
+  only: string[],
+  skipDependencyCheck: boolean,
+  because?: string,
+): Promise<void> {
   const specs = day.settings.precompute.filter((p) => only.length === 0 || only.includes(p.name));
   const results: PrecomputeResult[] = (step.precompute ??= []);
   const ok = (name: string) => results.some((r) => r.processor === name && (r.status === 'success' || r.status === 'partial'));
@@ -118,7 +128,9 @@ async function runProcessors(day: Day, step: StepState, only: string[], skipDepe
         source: 'gameday',
         triggerSource: 'gameday',
       });
-      if (!step.triggeredAt) day.markTriggered(step, `process-date, one processor at a time (${spec.name} first)`);
+      if (!step.triggeredAt) {
+        day.markTriggered(step, `process-date, one processor at a time${because ? ` (3 -> 4: ${because})` : ''}`);
+      }
       day.version += 1;
     } catch (err) {
       const why = failureText(err);
@@ -135,7 +147,13 @@ async function runProcessors(day: Day, step: StepState, only: string[], skipDepe
   const done = specs.filter((s) => ok(s.name)).length;
   if (!failed.length && !skipped.length) {
     const records = results.reduce((sum, r) => sum + (r.recordCount ?? 0), 0);
-    day.finishStep(step, 'DONE', `${done}/${specs.length} precompute processors succeeded (${records} records)`, skipDependencyCheck && step.kind === 'phase4');
+    const why = because ? `; 3 -> 4: ${because}` : '';
+    day.finishStep(
+      step,
+      'DONE',
+      `${done}/${specs.length} precompute processors succeeded (${records} records)${why}`,
+      skipDependencyCheck && step.kind === 'phase4',
+    );
     return;
   }
   const what = `${failed.join(', ')} failed${skipped.length ? `; ${skipped.join(', ')} skipped (a dependency failed)` : ''}`;

@@ -187,10 +187,11 @@ async function batchComplete(day: Day, step: StepState): Promise<void> {
     }
   }
   const outcome = `batch ${batch.batchId} complete at ${Math.round(pct * 10) / 10}% (${players})${pct < bar ? `, below the ${bar}% bar` : ''}`;
+  let exported = '';
   if (step.cycle === 'same_day' && day.settings.afterEachBatchExport && (batch.completedPlayers ?? 0) > 0) {
-    await publishExport(day, step, 'tonight', undefined, 'after-batch');
+    exported = (await publishExport(day, step, 'tonight', undefined, 'after-batch')) ? '; tonight export published' : '';
   }
-  day.finishStep(step, pct >= bar ? 'DONE' : 'FAILED', outcome);
+  day.finishStep(step, pct >= bar ? 'DONE' : 'FAILED', `${outcome}${exported}`);
   if (pct < bar) {
     day.alert('STEP_FAILED', {
       step,
