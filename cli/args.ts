@@ -1,12 +1,6 @@
 /** Argument parsing and validation: everything is checked before the CLI connects to Temporal. */
-import {
-  addDays,
-  dateInZone,
-  isValidGameDate,
-  PIPELINE_MODES,
-  PLATFORM_TIME_ZONE,
-  type PipelineMode,
-} from '../domain/dates';
+import { CYCLES, isCycle, type Cycle } from '../domain/cycles';
+import { addDays, dateInZone, isValidGameDate, PLATFORM_TIME_ZONE } from '../domain/dates';
 import { parsePhase as parseDomainPhase, type PhaseNumber } from '../domain/phases';
 import { usageError } from './errors';
 
@@ -48,12 +42,10 @@ export function parseInteger(input: unknown, what: string, min: number, max = Nu
   return value;
 }
 
-export function parseMode(input: string | undefined): PipelineMode | undefined {
+export function parseCycle(input: string | undefined): Cycle | undefined {
   if (input === undefined) return undefined;
-  if (!(PIPELINE_MODES as readonly string[]).includes(input)) {
-    throw usageError(`unknown mode ${JSON.stringify(input)}: expected one of ${PIPELINE_MODES.join(', ')}`);
-  }
-  return input as PipelineMode;
+  if (!isCycle(input)) throw usageError(`unknown cycle ${JSON.stringify(input)}: expected one of ${CYCLES.join(', ')}`);
+  return input;
 }
 
 export function requireReason(input: string | undefined): string {

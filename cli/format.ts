@@ -1,110 +1,83 @@
-/** Terminal rendering of pipeline state, in the style of the incident analysis' orchestration-state tool. */
-import { formatTimeET } from '../domain/dates';
-import { PHASES, type PhaseNumber } from '../domain/phases';
-import type { PhaseState, PipelineState, ProcessorState } from '../domain/pipeline-state';
-import type { DateRun } from './pipeline';
-import { effectiveStatus } from './pipeline';
+/** Terminal rendering of a date's day: cycles, steps, what phase 3 and 4 saw, predictions, messages, alerts. */
+import type { BridgeStatsView } from '../bridge/stats';
+import type { DayState, OperatorAction, StepState } from '../contracts/state';
+import { CYCLE_LABELS } from '../domain/cycles';
+import { formatDuration, formatTimeET } from '../domain/dates';
+import { isStepFinished, stepLine, summaryLine } from '../domain/day-summary';
+import { effectiveStatus, type DateRun } from './pipeline';
 
 export const time = (iso: string | undefined, timeZone?: string): string => (iso ? formatTimeET(iso, timeZone) : '-');
 
+/** How long from one instant to another (or to now), e.g. "12 min". */
 export function duration(fromIso?: string, toIso?: string): string {
   if (!fromIso) return '-';
-  const ms = Math.max(0, (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso));
-  if (ms < 1000) return `${ms}ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  return formatDuration(Math.max(0, (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso)));
 }
 
-const WAITING_PHASE = new Set(['WAITING', 'STUCK', 'RUNNING', 'FAILED', 'BLOCKED']);
-
-function processorLine(name: string, p: ProcessorState, phase: PhaseState, timeZone?: string): string {
-  const extras: string[] = [];
-  if (p.completedAt) extras.push(time(p.completedAt, timeZone));
-  if (p.recordCount !== undefined) extras.push(`${p.recordCount} records`);
-  if (p.error) extras.push(p.error);
-  const status = p.status === 'PENDING' && WAITING_PHASE.has(phase.status) ? 'MISSING' : p.status;
-  return `  - ${name}: ${status}${extras.length ? ` (${extras.join(', ')})` : ''}`;
-}
-
-/** "phase 4: waiting for 5/5, partial trigger at 12:35 PM ET" and friends: what the next phase waits for. */
-export function triggerLine(state: PipelineState, phase: PhaseNumber, timeZone?: string): string | undefined {
-  const current = state.phases[phase];
-  const next = state.phases[(phase + 1) as PhaseNumber];
-  if (!next) return undefined;
-  if (next.triggeredAt || next.startedAt) {
-    return `  phase ${phase + 1}: triggered at ${time(next.triggeredAt ?? next.startedAt, timeZone)}${
-      next.triggerReason ? ` (${next.triggerReason})` : ''
-    }`;
+function stepDetails(step: StepState, state: DayState, timeZone?: string): string[] {
+  const lines: string[] = [];
+  if (step.phase3) {
+    const p = step.phase3;
+    for (const name of p.expected) {
+      const runs = state.processors[`3:${name}`]?.runs ?? [];
+      const counted = runs.find((r) => r.status === 'success' || r.status === 'partial');
+      const mark = p.complete.includes(name) ? 'complete' : 'MISSING';
+      const extra = counted ? ` (${time(counted.at, timeZone)}${counted.recordCount !== undefined ? `, ${counted.recordCount} records` : ''})` : '';
+      lines.push(`      ${name}: ${mark}${p.critical.includes(name) ? ' [critical]' : ''}${extra}`);
+    }
+    if (p.decision) lines.push(`      3 -> 4: ${p.decision}`);
+    if (p.remedyTriggeredAt) lines.push(`      remedy at ${time(p.remedyTriggeredAt, timeZone)}: ran ${(p.remedyProcessors ?? []).join(', ')}`);
   }
-  if (current.status === 'WAITING' || current.status === 'STUCK') {
-    const expected = Object.keys(current.processors).length;
-    const done = Object.values(current.processors).filter((p) => p.status === 'COMPLETE').length;
-    const parts = [`waiting for ${expected}/${expected} (${done} complete)`];
-    if (current.partialTriggerAt) parts.push(`partial trigger at ${time(current.partialTriggerAt, timeZone)}`);
-    if (current.status === 'STUCK') parts.push('STUCK');
-    return `  phase ${phase + 1}: ${parts.join(', ')}`;
+  if (step.precompute?.length) {
+    lines.push(`      ${step.precompute.map((r) => `${r.processor} ${r.status}${r.recordCount !== undefined ? ` (${r.recordCount})` : ''}`).join(', ')}`);
   }
-  return undefined;
+  if (step.phase4?.decision && !isStepFinished(step)) lines.push(`      4 -> 5: ${step.phase4.decision}`);
+  if (step.batch?.batchId) {
+    const b = step.batch;
+    lines.push(`      batch ${b.batchId}${b.completionPct !== undefined ? `: ${b.completionPct}%` : ''}${b.completedPlayers !== undefined ? ` (${b.completedPlayers}/${b.expectedPlayers ?? '?'} players)` : ''}`);
+  }
+  if (step.gate && step.gate.status !== 'PASSED') lines.push(`      data gate ${step.gate.status}: ${step.gate.reason ?? ''}`);
+  return lines;
 }
 
-function phaseHeader(p: PhaseState, timeZone?: string): string {
-  const when =
-    p.status === 'COMPLETE'
-      ? ` (${time(p.completedAt, timeZone)}, took ${duration(p.startedAt, p.completedAt)})`
-      : p.startedAt && p.status !== 'SKIPPED' && p.status !== 'PENDING'
-        ? ` since ${time(p.startedAt, timeZone)}`
-        : '';
-  const flags = p.degraded ? ' [degraded]' : '';
-  return `Phase ${p.phase} (${p.name}): ${p.status}${when}${flags}`;
-}
-
-export function renderState(run: DateRun, uiLink: string, timeZone?: string): string[] {
+export function renderState(run: DateRun, uiLink: string, timeZone?: string, bridge?: BridgeStatsView): string[] {
   const lines: string[] = [];
   const state = run.state;
   const status = effectiveStatus(run);
   const games = state?.gamesScheduled !== undefined ? ` · ${state.gamesScheduled} games` : '';
-  const mode = state?.mode ?? run.searchAttributes.mode;
-  lines.push(`Pipeline for ${run.gameDate}${mode ? ` (${mode})` : ''}${games}`);
-  const phase = state?.currentPhase ?? run.searchAttributes.phase?.replace('phase', '');
-  lines.push(
-    `Status: ${status}${phase && status !== 'COMPLETE' && status !== 'NO_GAMES' ? ` at phase ${phase}` : ''}` +
-      (run.executionStatus !== 'RUNNING' ? ` (workflow ${run.executionStatus.toLowerCase()})` : ''),
-  );
+  const cycle = state?.cycle ?? run.searchAttributes.cycle;
+  lines.push(`Day of ${run.gameDate}${games}${cycle ? ` · cycle ${cycle}` : ''} · ${status}`);
+  if (run.executionStatus !== 'RUNNING') lines.push(`Workflow: ${run.executionStatus.toLowerCase()} (run ${run.runId})`);
   if (run.failure) lines.push(`Failure: ${run.failure}`);
   if (run.warning) lines.push(`Warning: ${run.warning}`);
   if (state) {
-    lines.push('');
-    for (const n of PHASES) {
-      const p = state.phases[n];
-      lines.push(phaseHeader(p, timeZone));
-      if (p.status !== 'SKIPPED' || Object.values(p.processors).some((x) => x.status !== 'PENDING')) {
-        for (const [name, proc] of Object.entries(p.processors)) lines.push(processorLine(name, proc, p, timeZone));
+    lines.push(`Now: ${summaryLine(state, timeZone)}`);
+    const p = state.predictions;
+    lines.push(
+      `Predictions: ${p.ready ? `ready since ${time(p.readyAt, timeZone)} (batch ${p.batchId ?? '?'}${p.completionPct !== undefined ? `, ${p.completionPct}%` : ''})` : 'not ready'}`,
+    );
+    for (const c of Object.values(state.cycles)) {
+      lines.push('', `${CYCLE_LABELS[c.cycle]}: ${c.status}${c.note ? ` (${c.note})` : ''}`);
+      if (c.status === 'SKIPPED') continue;
+      for (const step of c.steps) {
+        lines.push(`  ${stepLine(step, timeZone)}`);
+        if (step.status !== 'PENDING' && step.status !== 'SKIPPED') lines.push(...stepDetails(step, state, timeZone));
       }
-      if (p.error) lines.push(`  error: ${p.error}`);
-      if (p.missingProcessors?.length && p.status === 'COMPLETE') {
-        lines.push(`  missing: ${p.missingProcessors.join(', ')}`);
-      }
-      if (p.details && n === 5) {
-        const d = p.details as { batchId?: string; completionPct?: number; completedPlayers?: number };
-        if (d.batchId) {
-          lines.push(
-            `  batch ${d.batchId}${d.completionPct !== undefined ? `: ${d.completionPct}% complete` : ''}${
-              d.completedPlayers !== undefined ? ` (${d.completedPlayers} players)` : ''
-            }`,
-          );
-        }
-      }
-      const trigger = p.status === 'COMPLETE' && n >= 3 ? undefined : triggerLine(state, n, timeZone);
-      if (trigger && n <= 3) lines.push(trigger);
     }
+    const m = state.messages;
+    const reasons = Object.entries(m.byReason)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
+    lines.push(
+      '',
+      `Messages: ${m.received} received, ${m.counted} counted, ${m.duplicates} duplicates, ${m.ignored} ignored, ${m.unusable} unusable${reasons ? ` (${reasons})` : ''}`,
+    );
+    for (const sample of m.recent.slice(-3)) lines.push(`  ${time(sample.receivedAt, timeZone)} ${sample.code}: ${sample.reason}`);
     lines.push('');
     if (state.alerts.length) {
       lines.push(`Alerts (${state.alerts.length}):`);
       for (const a of state.alerts) {
-        lines.push(`  ! ${a.kind}${a.phase ? ` phase ${a.phase}` : ''} at ${time(a.raisedAt, timeZone)}: ${a.message}`);
+        lines.push(`  ! ${a.kind}${a.cycle ? ` ${a.cycle}` : ''} at ${time(a.raisedAt, timeZone)}: ${a.message}`);
         if (a.fixCommand) lines.push(`    fix: ${a.fixCommand}`);
       }
     } else {
@@ -114,26 +87,25 @@ export function renderState(run: DateRun, uiLink: string, timeZone?: string): st
       lines.push('Operator actions:');
       for (const a of state.operatorActions) lines.push(`  ${operatorActionLine(a, timeZone)}`);
     }
-    if (state.rejectedMessages.length) lines.push(`Rejected messages: ${state.rejectedMessages.length}`);
+  }
+  if (bridge) {
+    const unusable = bridge.byOutcome.unusable ?? 0;
+    const ignored = bridge.byOutcome.ignored ?? 0;
+    lines.push(`Bridge (since ${time(bridge.since, timeZone)}): ${bridge.received} pushes, ${unusable} unusable and ${ignored} ignored acknowledged`);
   }
   lines.push(`UI: ${uiLink}`);
   return lines;
 }
 
-export function operatorActionLine(a: PipelineState['operatorActions'][number], timeZone?: string): string {
-  return `${time(a.at, timeZone)} ${a.user} forced phase ${a.phase}${a.skipGates ? ' (gates skipped)' : ''}: ${a.reason}`;
+export function operatorActionLine(a: OperatorAction, timeZone?: string): string {
+  const what = a.action === 'forcePhase' ? `forced phase ${a.phase}${a.skipGates ? ' (gates skipped)' : ''}` : a.action;
+  return `${time(a.at, timeZone)} ${a.user} ${what}${a.cycle ? ` (${a.cycle})` : ''}: ${a.reason}${a.outcome ? ` -> ${a.outcome}` : ''}`;
 }
 
-/** The predictions column: completion of the phase-5 batch. */
-export function predictionsSummary(state: PipelineState | undefined): string {
+/** The predictions column of the dashboard. */
+export function predictionsSummary(state: DayState | undefined): string {
   if (!state) return '?';
-  const p5 = state.phases[5];
-  const d = (p5.details ?? {}) as { completionPct?: number; completedPlayers?: number; expectedPlayers?: number };
-  if (d.completionPct !== undefined) {
-    const players = d.completedPlayers !== undefined ? ` ${d.completedPlayers}/${d.expectedPlayers ?? '?'}` : '';
-    return `${d.completionPct}%${players}`;
-  }
-  if (p5.status === 'COMPLETE') return 'done';
-  if (p5.status === 'SKIPPED') return state.status === 'NO_GAMES' ? '-' : 'skipped';
-  return 'none';
+  if (state.status === 'NO_GAMES') return '-';
+  const p = state.predictions;
+  return p.ready ? `ready${p.completionPct !== undefined ? ` ${p.completionPct}%` : ''}` : 'none';
 }

@@ -6,16 +6,16 @@ import {
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
 import type { GamedayConfig } from '../config/schema';
-import type { PipelineState } from '../domain/pipeline-state';
+import { GameDateKey, PipelineCycleKey, PipelinePhaseKey, PipelineStatusKey } from '../contracts/search-attributes';
+import type { DayState } from '../contracts/state';
+import { PIPELINE_WORKFLOW_TYPE, pipelineStateQuery } from '../contracts/workflow-api';
 import { pipelineWorkflowId } from '../domain/run-settings';
-import { PIPELINE_WORKFLOW_TYPE, pipelineStateQuery } from '../workflows/definitions';
-import { GameDateKey, PipelineModeKey, PipelinePhaseKey, PipelineStatusKey } from '../workflows/search-attributes';
 
 export interface SearchAttributeView {
   gameDate?: string;
+  cycle?: string;
   phase?: string;
   status?: string;
-  mode?: string;
 }
 
 /** One run of a date's workflow as the CLI shows it. */
@@ -28,8 +28,8 @@ export interface DateRun {
   startTime?: string;
   closeTime?: string;
   searchAttributes: SearchAttributeView;
-  /** The pipeline state, from the query (open runs) or the result (completed runs). */
-  state?: PipelineState;
+  /** The day's state, from the query (open runs) or the result (completed runs). */
+  state?: DayState;
   stateSource: 'query' | 'result' | 'none';
   /** Why the state is missing, or why a closed run did not complete. */
   failure?: string;
@@ -40,9 +40,9 @@ export function searchAttributesOf(info: Pick<WorkflowExecutionInfo, 'typedSearc
   const attrs = info.typedSearchAttributes;
   return {
     gameDate: attrs.get(GameDateKey),
+    cycle: attrs.get(PipelineCycleKey),
     phase: attrs.get(PipelinePhaseKey),
     status: attrs.get(PipelineStatusKey),
-    mode: attrs.get(PipelineModeKey),
   };
 }
 
@@ -55,7 +55,7 @@ export async function loadState(
   queryTimeoutMs = QUERY_TIMEOUT_MS,
 ): Promise<Pick<DateRun, 'state' | 'stateSource' | 'failure' | 'warning'>> {
   if (run.executionStatus === 'COMPLETED') {
-    const state = (await client.workflow.result(run.workflowId, run.runId, { followRuns: false })) as PipelineState;
+    const state = (await client.workflow.result(run.workflowId, run.runId, { followRuns: false })) as DayState;
     return { state, stateSource: 'result' };
   }
   let failure: string | undefined;
@@ -158,9 +158,13 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
-/** The effective status of a run: the pipeline's own status, or the execution's when it closed otherwise. */
+/** Temporal execution statuses of a run that ended without its day: the date needs a rerun. */
+export const CLOSED_WITHOUT_DAY = ['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT'];
+
+/** The effective status of a run: the day's own status, or the execution's when it closed otherwise. */
 export function effectiveStatus(run: DateRun): string {
-  if (['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT'].includes(run.executionStatus)) return run.executionStatus;
+  if (CLOSED_WITHOUT_DAY.includes(run.executionStatus)) return run.executionStatus;
+  if (run.executionStatus === 'CONTINUED_AS_NEW') return 'RUNNING';
   return run.state?.status ?? run.searchAttributes.status ?? run.executionStatus;
 }
 

@@ -11,21 +11,11 @@ export const PHASE_NAMES: Record<PhaseNumber, string> = {
   6: 'export',
 };
 
-/** The `phase` field of the platform's completion message, per phase (phase 6 publishes none of its own). */
-export const MESSAGE_PHASES = {
-  phase_1_scrapers: 1,
-  phase_2_raw: 2,
-  phase_3_analytics: 3,
-  phase_4_precompute: 4,
-  phase_5_predictions: 5,
-} as const satisfies Record<string, PhaseNumber>;
-export type MessagePhase = keyof typeof MESSAGE_PHASES;
-
 export function isPhaseNumber(value: unknown): value is PhaseNumber {
   return typeof value === 'number' && (PHASES as readonly number[]).includes(value);
 }
 
-/** Parses "3", "phase3", "analytics" or 3 into a phase number; throws a clear error otherwise. */
+/** Parses "3", "phase3", "analytics" or 3 into a phase number (no "0x4", "4e0" or "+4"); a clear error otherwise. */
 export function parsePhase(input: unknown): PhaseNumber {
   if (isPhaseNumber(input)) return input;
   if (typeof input === 'string') {
@@ -33,8 +23,7 @@ export function parsePhase(input: unknown): PhaseNumber {
       .trim()
       .toLowerCase()
       .replace(/^phase[_ -]?/, '');
-    const asNumber = Number(text);
-    if (isPhaseNumber(asNumber)) return asNumber;
+    if (/^[1-6]$/.test(text)) return Number(text) as PhaseNumber;
     const byName = PHASES.find((p) => PHASE_NAMES[p] === text);
     if (byName) return byName;
   }

@@ -12,9 +12,10 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addDays } from '../domain/dates';
-import { GameDateKey } from '../workflows/search-attributes';
-import { fakePlatform } from '../test/helpers/fake-activities';
-import { pipelineWorker } from '../test/helpers/pipeline-harness';
+import { loadConfig } from '../config/load';
+import { GameDateKey } from '../contracts/search-attributes';
+import { fakePlatform } from '../test/helpers/fake-platform';
+import { dayWorker } from '../test/helpers/day-harness';
 import { createDevServerEnv } from '../test/helpers/tools';
 
 const ROOT = join(__dirname, '..');
@@ -54,17 +55,19 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
   const runs = Number(values.runs);
   const env = await createDevServerEnv();
+  const config = loadConfig({}, { clock: { realAnchor: new Date().toISOString() } });
+  // The three newest dates never get their phase-3 completions: they stay running (WAITING) for `status` to query.
   const fake = fakePlatform({
-    startPredictionBatch: async (request: { gameDate: string }) => ({
-      outcome: 'started' as const,
-      batchId: `batch-${request.gameDate}`,
-    }),
-    getPredictionBatchStatus: async (batchId: string) =>
-      batchId >= `batch-${addDays(LAST_DATE, -2)}`
-        ? { status: 'in_progress' as const, completionPct: 50, expectedPlayers: 300, completedPlayers: 150 }
-        : { status: 'complete' as const, completionPct: 100, expectedPlayers: 300, completedPlayers: 300 },
-  } as never);
-  const { worker, taskQueue } = await pipelineWorker(env, fake.activities);
+    config,
+    client: env.client,
+    overrides: {
+      triggerAnalytics: async (request) => {
+        if (request.gameDate >= addDays(LAST_DATE, -2)) return { status: 'started' };
+        return fake.baseTriggerAnalytics(request);
+      },
+    },
+  });
+  const { worker, taskQueue } = await dayWorker(env, fake.activities);
   const running = worker.run();
   try {
     const dates = Array.from({ length: DAYS }, (_, i) => addDays(LAST_DATE, -i));
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
         env.client.workflow.start('gameDatePipeline', {
           taskQueue,
           workflowId: `gameday-${gameDate}`,
-          args: [{ gameDate, fromPhase: 4 }],
+          args: [{ gameDate, cycle: 'overnight' as const, startedBy: 'bench' }],
           typedSearchAttributes: [{ key: GameDateKey, value: gameDate }],
         }),
       ),

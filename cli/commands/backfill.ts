@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { rerun, startOrAttach } from '../../clients/pipeline-client';
-import { dateRange, parseDate, parseInteger, parseMode, parsePhase } from '../args';
+import { dateRange, parseCycle, parseDate, parseInteger } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
 import { firstRunId } from '../pipeline';
 import type { CliContext } from '../context';
@@ -14,8 +14,8 @@ export interface BackfillResult {
   status: string;
 }
 
-/** Statuses at which backfill stops watching a date: closed, or waiting for an operator. */
-const SETTLED = new Set(['COMPLETE', 'NO_GAMES', 'STUCK', 'FAILED', 'BLOCKED']);
+/** Statuses at which backfill stops watching a date: its day ended, or it waits for an operator. */
+const SETTLED = new Set(['COMPLETE', 'COMPLETE_WITH_GAPS', 'NO_GAMES', 'STUCK', 'FAILED', 'BLOCKED', 'CANCELLED']);
 const CLOSED_BAD = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
 
 class Progress {
@@ -52,29 +52,28 @@ export const backfillCommand: CommandModule = {
       program
         .command('backfill')
         .description(
-          'run the pipeline for every date FROM..TO, N at a time, until each completes or needs an operator (STUCK/FAILED)',
+          'run the day of every date FROM..TO, N at a time, until each ends or needs an operator (STUCK/FAILED); a past date runs its overnight cycle (phase 3, phase-4 recompute, grading, results without update_latest)',
         )
         .argument('<from>', 'first date YYYY-MM-DD')
         .argument('<to>', 'last date YYYY-MM-DD (inclusive)')
         .option('--concurrency <n>', 'dates in flight at once', '3')
-        .option('--from-phase <n>', 'start each date at this phase (earlier ones SKIPPED)')
-        .option('--mode <mode>', 'overnight | same_day | tomorrow')
+        .option('--cycle <cycle>', 'begin each date at tomorrow | same_day | overnight (default: from the clock)')
         .option('--rerun', 'start a new run of dates that already ran (default: skip them)', false)
         .option('--no-wait', 'start the dates and return without watching them')
         .option('--poll <seconds>', 'how often to check a running date', '1'),
       [
-        'gameday backfill 2025-12-01 2025-12-07 --from-phase 3',
-        'gameday backfill 2025-11-01 2025-11-30 --concurrency 5 --rerun --from-phase 4 --json',
+        'gameday backfill 2025-12-01 2025-12-07',
+        'gameday backfill 2025-11-01 2025-11-30 --concurrency 5 --rerun --json',
       ],
     ).action(
-      action<{ concurrency: string; fromPhase?: string; mode?: string; rerun: boolean; wait: boolean; poll: string }>(
+      action<{ concurrency: string; cycle?: string; rerun: boolean; wait: boolean; poll: string }>(
         async (ctx, args, options) => {
           const from = parseDate(args[0], 'FROM date', ctx.config.timeZone);
           const to = parseDate(args[1], 'TO date', ctx.config.timeZone);
           const dates = dateRange(from, to);
           const concurrency = parseInteger(options.concurrency, '--concurrency', 1, 50);
-          const fromPhase = options.fromPhase !== undefined ? parsePhase(options.fromPhase) : undefined;
-          const mode = parseMode(options.mode);
+          const cycle = parseCycle(options.cycle);
+          const startedBy = `backfill by ${ctx.user}`;
           const pollMs = parseInteger(options.poll, '--poll', 1, 3600) * 1000;
           const client = await ctx.client();
           const progress = new Progress(ctx, dates.length);
@@ -102,10 +101,10 @@ export const backfillCommand: CommandModule = {
                   : (existing.searchAttributes.status ?? existing.executionStatus),
               };
             } else if (existing && existing.executionStatus !== 'RUNNING') {
-              const handle = await rerun(client, ctx.config, { gameDate, fromPhase, mode });
+              const handle = await rerun(client, ctx.config, { gameDate, cycle, startedBy });
               result = { gameDate, action: 'rerun', runId: firstRunId(handle), status: await watch(gameDate) };
             } else {
-              const { handle, started } = await startOrAttach(client, ctx.config, { gameDate, fromPhase, mode });
+              const { handle, started } = await startOrAttach(client, ctx.config, { gameDate, cycle, startedBy });
               result = {
                 gameDate,
                 action: started ? 'started' : 'attached',
@@ -117,6 +116,7 @@ export const backfillCommand: CommandModule = {
             return result;
           });
           const ok = (s: string) => s === 'COMPLETE' || s === 'NO_GAMES';
+          // COMPLETE_WITH_GAPS counts as neither: the dates are listed and the exit code says degraded.
           const failed = results.filter((r) => r.status === 'FAILED' || CLOSED_BAD.has(r.status));
           const complete = results.filter((r) => ok(r.status));
           ctx.print(

@@ -1,25 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { deliverCompletion } from '../../clients/pipeline-client';
+import { signalDate } from '../../clients/pipeline-client';
 import type { GamedayConfig } from '../../config/schema';
-import { parseCompletionMessage, type CompletionMessage } from '../../domain/completion-message';
-import { MESSAGE_PHASES, type MessagePhase } from '../../domain/phases';
+import { bridgeToday } from '../../bridge/today';
+import { routeMessage } from '../../bridge/route';
+import { interpretMessage, MESSAGE_STATUSES } from '../../domain/messages';
 import { parseDate, parseInteger, parsePhase } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
 import { refused, usageError } from '../errors';
 
 type MessagePhaseNumber = 1 | 2 | 3 | 4 | 5;
-const MESSAGE_PHASE_OF = Object.fromEntries(Object.entries(MESSAGE_PHASES).map(([name, n]) => [n, name])) as Record<
-  MessagePhaseNumber,
-  MessagePhase
->;
+const MESSAGE_PHASE_OF: Record<MessagePhaseNumber, string> = {
+  1: 'phase_1_scrapers',
+  2: 'phase_2_raw',
+  3: 'phase_3_analytics',
+  4: 'phase_4_precompute',
+  5: 'phase_5_predictions',
+};
 
-/** Finds a processor by normalised name, class name or output table; unknown or ambiguous is a usage error. */
+/** Finds a processor by name, class name, alias or output table; unknown or ambiguous is a usage error. */
 export function findProcessor(config: GamedayConfig, input: string, phase?: MessagePhaseNumber) {
   const phases = (phase ? [phase] : [1, 2, 3, 4, 5]) as MessagePhaseNumber[];
   const matches = phases.flatMap((p) =>
     config.processors[p]
-      .filter((spec) => [spec.name, spec.className, spec.outputTable].includes(input))
+      .filter((spec) => [spec.name, spec.className, spec.outputTable, ...(spec.aliases ?? [])].includes(input))
       .map((spec) => ({ phase: p, spec })),
   );
   if (matches.length === 1) return matches[0];
@@ -27,9 +31,7 @@ export function findProcessor(config: GamedayConfig, input: string, phase?: Mess
     throw usageError(`processor ${input} is known in phases ${matches.map((m) => m.phase).join(', ')}: pass --phase`);
   }
   const known = phases.map((p) => `  phase ${p}: ${config.processors[p].map((s) => s.name).join(', ')}`).join('\n');
-  throw usageError(
-    `unknown processor ${JSON.stringify(input)}${phase ? ` for phase ${phase}` : ''}; known processors:\n${known}`,
-  );
+  throw usageError(`unknown processor ${JSON.stringify(input)}${phase ? ` for phase ${phase}` : ''}; known processors:\n${known}`);
 }
 
 export const completeCommand: CommandModule = {
@@ -38,7 +40,7 @@ export const completeCommand: CommandModule = {
     withCommon(
       program
         .command('complete')
-        .description("deliver a processor's completion by hand: the same signal (with start) the bridge sends")
+        .description("deliver a processor's completion by hand: the message the platform would publish, as the bridge delivers it")
         .argument('<date>', 'game date YYYY-MM-DD, today, yesterday or tomorrow')
         .argument('<processor>', 'processor name, class name or output table (e.g. upcoming_team_game_context)')
         .option('--records <n>', 'record_count of the message', '0')
@@ -52,16 +54,19 @@ export const completeCommand: CommandModule = {
     ).action(
       action<{ records: string; phase?: string; status: string; reason?: string }>(async (ctx, args, options) => {
         const gameDate = parseDate(args[0], 'date', ctx.config.timeZone);
-        const phase =
-          options.phase !== undefined ? (parsePhase(options.phase, [1, 2, 3, 4, 5]) as MessagePhaseNumber) : undefined;
+        const phase = options.phase !== undefined ? (parsePhase(options.phase) as MessagePhaseNumber) : undefined;
+        if (phase !== undefined && phase > 5) throw usageError(`phase ${phase} publishes no processor completions: expected 1-5`);
         const records = parseInteger(options.records, '--records', 0);
+        if (!(MESSAGE_STATUSES as readonly string[]).includes(options.status)) {
+          throw usageError(`unknown --status ${JSON.stringify(options.status)}: expected ${MESSAGE_STATUSES.join(', ')}`);
+        }
         const { phase: processorPhase, spec } = findProcessor(ctx.config, args[1], phase);
-        const workflowId = `${ctx.config.temporal.workflowIdPrefix}${gameDate}`;
-        const candidate = {
-          processor_name: spec.className,
+        const executionId = randomUUID().slice(0, 8);
+        const message = {
+          processor_name: processorPhase === 1 ? spec.name : spec.className,
           phase: MESSAGE_PHASE_OF[processorPhase],
-          execution_id: `manual-${randomUUID()}`,
-          correlation_id: workflowId,
+          execution_id: executionId,
+          correlation_id: `${ctx.config.temporal.workflowIdPrefix}${gameDate}`,
           game_date: gameDate,
           output_table: spec.outputTable,
           status: options.status,
@@ -71,23 +76,28 @@ export const completeCommand: CommandModule = {
           trigger_source: 'gameday-cli',
           metadata: { user: ctx.user, reason: options.reason ?? 'manual completion', manual: true },
         };
-        const parsed = parseCompletionMessage(candidate);
-        if (!parsed.ok) throw usageError(parsed.error);
-        const message: CompletionMessage = parsed.value;
+        const delivery = { messageId: `cli-${randomUUID()}` };
+        const interpretation = interpretMessage(message, delivery, { processors: ctx.config.processors, topics: ctx.config.topics });
+        if (interpretation.kind !== 'completion') throw usageError(`the message would not count: ${'reason' in interpretation ? interpretation.reason : interpretation.kind}`);
+        const route = routeMessage(interpretation, bridgeToday(ctx.config), ctx.config.bridge.startWindowDays);
         const client = await ctx.client();
-        const result = await deliverCompletion(client, ctx.config, message);
+        const result = await signalDate(client, ctx.config, gameDate, message, delivery, {
+          start: route.action === 'start-or-signal',
+          startedBy: `gameday complete by ${ctx.user}`,
+        });
         if (!result.delivered) {
           throw refused(
             result.reason === 'closed'
-              ? `the ${gameDate} pipeline already ran (workflow ${result.workflowId} is closed): nothing was delivered; use \`gameday rerun\``
-              : `no pipeline is running for ${gameDate} (outside the ${ctx.config.bridge.startWindowDays}-day start window): nothing was delivered; use \`gameday start ${gameDate}\` first`,
+              ? `the day of ${gameDate} is over (workflow ${result.workflowId} closed): nothing was delivered; use \`gameday rerun\``
+              : `no workflow runs for ${gameDate} and this completion does not start one: nothing was delivered; use \`gameday start ${gameDate}\` first`,
             { gameDate, workflowId: result.workflowId },
           );
         }
-        ctx.print(
-          `Delivered ${spec.name} (${spec.className}, phase ${processorPhase}) for ${gameDate} to run ${result.runId}: execution ${message.execution_id}`,
-          { gameDate, workflowId: result.workflowId, runId: result.runId, message },
-        );
+        ctx.print(`Delivered ${spec.name} (${spec.className}, phase ${processorPhase}) ${options.status} for ${gameDate}: execution ${executionId}`, {
+          gameDate,
+          workflowId: result.workflowId,
+          message,
+        });
       }),
     );
   },

@@ -12,7 +12,7 @@ export interface DashboardRow {
   runId?: string;
   status: string;
   phase?: string;
-  mode?: string;
+  cycle?: string;
   games?: number;
   degraded: boolean;
   predictions: string;
@@ -29,9 +29,9 @@ export function dashboardRow(gameDate: string, run: DateRun | undefined): Dashbo
     runId: run.runId,
     status: effectiveStatus(run),
     phase,
-    mode: state?.mode ?? run.searchAttributes.mode,
+    cycle: state?.cycle ?? run.searchAttributes.cycle,
     games: state?.gamesScheduled,
-    degraded: Boolean(state && Object.values(state.phases).some((p) => p.degraded)),
+    degraded: Boolean(state && Object.values(state.cycles).some((c) => c.steps.some((s) => s.degraded))),
     predictions: predictionsSummary(state),
     alerts: state?.alerts.length ?? 0,
   };
@@ -44,7 +44,7 @@ export const dashboardCommand: CommandModule = {
       program
         .command('dashboard')
         .description(
-          'one line per date: games, phase reached, status, degraded, predictions (from Temporal visibility)',
+          'one line per date: games, cycle, phase, status, degraded, predictions (from Temporal visibility)',
         )
         .option('--days <n>', 'how many dates, ending at --end', '7')
         .option('--end <date>', 'last date shown (default: today in America/New_York)')
@@ -64,10 +64,10 @@ export const dashboardCommand: CommandModule = {
           return { ...base, ...(await loadState(client, base, 3_000)) };
         });
         const rows = dates.map((date, i) => dashboardRow(date, runs[i]));
-        const header = `${'DATE'.padEnd(11)}${'GAMES'.padEnd(7)}${'PHASE'.padEnd(8)}${'STATUS'.padEnd(13)}${'DEGRADED'.padEnd(10)}${'PREDICTIONS'.padEnd(16)}ALERTS`;
+        const header = `${'DATE'.padEnd(11)}${'GAMES'.padEnd(7)}${'CYCLE'.padEnd(11)}${'PHASE'.padEnd(8)}${'STATUS'.padEnd(20)}${'DEGRADED'.padEnd(10)}${'PREDICTIONS'.padEnd(16)}ALERTS`;
         const lines = rows.map(
           (r) =>
-            `${r.gameDate.padEnd(11)}${String(r.games ?? '-').padEnd(7)}${(r.phase ?? '-').padEnd(8)}${r.status.padEnd(13)}${(r.degraded ? 'yes' : '-').padEnd(10)}${r.predictions.padEnd(16)}${r.alerts || '-'}`,
+            `${r.gameDate.padEnd(11)}${String(r.games ?? '-').padEnd(7)}${(r.cycle ?? '-').padEnd(11)}${(r.phase ?? '-').padEnd(8)}${r.status.padEnd(20)}${(r.degraded ? 'yes' : '-').padEnd(10)}${r.predictions.padEnd(16)}${r.alerts || '-'}`,
         );
         ctx.print([header, ...lines], { dates: rows });
         const bad = rows.some((r) => ['STUCK', 'FAILED', 'TERMINATED', 'TIMED_OUT'].includes(r.status));

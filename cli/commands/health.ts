@@ -2,12 +2,16 @@ import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { GamedayConfig } from '../../config/schema';
-import { addDays, zonedTimeToInstant } from '../../domain/dates';
+import { TROUBLED_STATUSES } from '../../contracts/state';
+import { addDays } from '../../domain/dates';
+import { isStepFinished } from '../../domain/day-summary';
+import { dayTimeInstant } from '../../domain/day-times';
+import { describeSchedules } from '../../schedules/manage';
 import { parseDate } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
 import { EXIT } from '../exit-codes';
 import { predictionsSummary } from '../format';
-import { effectiveStatus, loadDateRun, type DateRun } from '../pipeline';
+import { CLOSED_WITHOUT_DAY, effectiveStatus, loadDateRun, type DateRun } from '../pipeline';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
 export interface HealthCheck {
@@ -18,48 +22,37 @@ export interface HealthCheck {
 
 const RANK: Record<CheckLevel, number> = { ok: 0, warn: 1, fail: 2 };
 
-/** The checks of one date's pipeline: status, games vs predictions, stuck phases, open alerts. */
-export function dateChecks(
-  config: GamedayConfig,
-  gameDate: string,
-  run: DateRun | undefined,
-  now = Date.now(),
-): HealthCheck[] {
-  const name = `pipeline ${gameDate}`;
+/** The checks of one date's day: its status, games vs predictions after the deadline, steps in trouble, open alerts. */
+export function dateChecks(config: GamedayConfig, gameDate: string, run: DateRun | undefined, now = Date.now()): HealthCheck[] {
+  const name = `day ${gameDate}`;
   if (!run) return [{ name, level: 'warn', message: 'no workflow yet' }];
   const status = effectiveStatus(run);
   const state = run.state;
   const checks: HealthCheck[] = [];
   const games = state?.gamesScheduled;
-  const predictions = predictionsSummary(state);
-  const summary = `${status}${games !== undefined ? `, ${games} games` : ''}, predictions ${predictions}`;
+  const summary = `${status}${state ? ` (cycle ${state.cycle})` : ''}${games !== undefined ? `, ${games} games` : ''}, predictions ${predictionsSummary(state)}`;
   let level: CheckLevel = 'ok';
-  if (['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED'].includes(status)) level = 'fail';
-  else if (status === 'STUCK' || status === 'BLOCKED') level = 'warn';
-  const deadline = zonedTimeToInstant(gameDate, config.predictions.deadlineET, config.timeZone).getTime();
-  const predictionsDone = state ? ['COMPLETE', 'SKIPPED'].includes(state.phases[5].status) : status === 'COMPLETE';
-  if ((games ?? 1) > 0 && status !== 'NO_GAMES' && !predictionsDone && now > deadline) {
+  if (CLOSED_WITHOUT_DAY.includes(status)) level = 'fail';
+  else if (['STUCK', 'BLOCKED', 'COMPLETE_WITH_GAPS'].includes(status)) level = 'warn';
+  else if (status === 'FAILED') level = 'fail';
+  const deadline = dayTimeInstant(gameDate, config.lifecycle.same_day.predictionsDeadline, config.timeZone);
+  if ((games ?? 1) > 0 && status !== 'NO_GAMES' && !state?.predictions.ready && now > deadline) {
     level = 'fail';
     checks.push({
       name: `predictions ${gameDate}`,
       level: 'fail',
-      message: `${games ?? '?'} games but no predictions after the ${config.predictions.deadlineET} ET deadline`,
+      message: `${games ?? '?'} games but no predictions after the ${config.lifecycle.same_day.predictionsDeadline.slice(-5)} ET deadline`,
     });
   }
-  if (state && Object.values(state.phases).some((p) => p.degraded) && level === 'ok') level = 'warn';
   checks.unshift({ name, level, message: summary + (run.warning ? ` (${run.warning})` : '') });
-  if (state) {
-    for (const p of Object.values(state.phases)) {
-      if (p.status === 'STUCK')
-        checks.push({ name: `phase ${p.phase} ${gameDate}`, level: 'warn', message: `STUCK: ${p.error ?? ''}` });
-      if (p.status === 'FAILED')
-        checks.push({ name: `phase ${p.phase} ${gameDate}`, level: 'fail', message: `FAILED: ${p.error ?? ''}` });
-    }
-    const finished = new Set(['COMPLETE', 'SKIPPED']);
-    for (const a of state.alerts) {
-      const open =
-        state.status !== 'COMPLETE' && (a.phase === undefined || !finished.has(state.phases[a.phase].status));
-      if (open) checks.push({ name: `alert ${gameDate}`, level: 'warn', message: `${a.kind}: ${a.message}` });
+  if (state && run.executionStatus === 'RUNNING') {
+    for (const step of state.cycles[state.cycle].steps) {
+      if (isStepFinished(step) || !TROUBLED_STATUSES.includes(step.status)) continue;
+      checks.push({
+        name: `${step.cycle} ${step.label}`,
+        level: step.status === 'FAILED' ? 'fail' : 'warn',
+        message: `${step.status}: ${step.error ?? step.waitingFor ?? ''}`,
+      });
     }
   }
   return checks;
@@ -90,11 +83,16 @@ async function pollerCheck(client: Client, config: GamedayConfig): Promise<Healt
   );
 }
 
-/** GET /healthz of each platform origin and of the bridge; any HTTP answer below 500 means reachable. */
-async function serviceChecks(config: GamedayConfig): Promise<HealthCheck[]> {
+/**
+ * GET /healthz of each platform origin and of the bridge. 401/403 fail (failure mode 9: a redeploy stripped the
+ * invoker permission, and every trigger would be refused in silence); other 4xx mean reachable; 5xx warn.
+ */
+export async function serviceChecks(config: GamedayConfig): Promise<HealthCheck[]> {
   const p = config.platform;
   const origins = new Set(
-    [p.scheduleUrl, p.analyticsUrl, p.precomputeUrl, p.coordinatorUrl, p.exportPushUrl].map((u) => new URL(u).origin),
+    [p.scheduleUrl, p.analyticsUrl, p.precomputeUrl, p.coordinatorUrl, p.exportPushUrl, p.gradingPushUrl].map(
+      (u) => new URL(u).origin,
+    ),
   );
   const targets = [
     ...[...origins].map((origin) => ({ name: `service ${origin}`, url: `${origin}/healthz` })),
@@ -105,6 +103,9 @@ async function serviceChecks(config: GamedayConfig): Promise<HealthCheck[]> {
       try {
         const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
         await res.arrayBuffer().catch(() => undefined);
+        if (res.status === 401 || res.status === 403) {
+          return { name, level: 'fail', message: `GET ${url} -> ${res.status}: Gameday is not allowed to call it (invoker permission?)` };
+        }
         return { name, level: res.status < 500 ? 'ok' : 'warn', message: `GET ${url} -> ${res.status}` };
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
@@ -112,6 +113,19 @@ async function serviceChecks(config: GamedayConfig): Promise<HealthCheck[]> {
       }
     }),
   );
+}
+
+/** Every schedule the config enables exists and is not paused (failure mode 11: deleted schedulers left a chain with no trigger). */
+export async function scheduleChecks(client: Client, config: GamedayConfig): Promise<HealthCheck[]> {
+  const views = await describeSchedules(client, config);
+  return views
+    .filter((v) => v.enabledInConfig)
+    .map((v): HealthCheck => {
+      const name = `schedule ${v.name}`;
+      if (!v.exists) return { name, level: 'fail', message: `missing: \`gameday schedule apply\` creates it` };
+      if (v.paused) return { name, level: 'warn', message: `paused${v.note ? ` (${v.note})` : ''}: \`gameday schedule unpause ${v.name}\`` };
+      return { name, level: 'ok', message: `next ${v.nextActionTimes[0] ?? '-'}` };
+    });
 }
 
 const MARK: Record<CheckLevel, string> = { ok: 'OK  ', warn: 'WARN', fail: 'FAIL' };
@@ -123,21 +137,22 @@ export const healthCommand: CommandModule = {
       program
         .command('health')
         .description(
-          'morning health check: today and tomorrow (games vs predictions, stuck phases, alerts), workers, services',
+          'health check for cron: yesterday, today and tomorrow (status, predictions by the deadline, steps in trouble), workers, services, schedules',
         )
         .argument('[date]', 'the "today" of the check, YYYY-MM-DD (default: today in America/New_York)'),
       ['gameday health', 'gameday health 2025-12-29 --json'],
     ).action(
       action(async (ctx, args) => {
         const today = parseDate(args[0], 'date', ctx.config.timeZone);
-        const dates = [today, addDays(today, 1)];
+        const dates = [addDays(today, -1), today, addDays(today, 1)];
         const client = await ctx.client();
-        const [runs, pollers, services] = await Promise.all([
+        const [runs, pollers, services, schedules] = await Promise.all([
           Promise.all(dates.map((d) => loadDateRun(client, ctx.config, d, { queryTimeoutMs: 3_000 }))),
           pollerCheck(client, ctx.config),
           serviceChecks(ctx.config),
+          scheduleChecks(client, ctx.config),
         ]);
-        const checks = [...dates.flatMap((d, i) => dateChecks(ctx.config, d, runs[i])), ...pollers, ...services];
+        const checks = [...dates.flatMap((d, i) => dateChecks(ctx.config, d, runs[i])), ...pollers, ...services, ...schedules];
         const worst = checks.reduce<CheckLevel>((w, c) => (RANK[c.level] > RANK[w] ? c.level : w), 'ok');
         const overall = worst === 'ok' ? 'HEALTHY' : worst === 'warn' ? 'DEGRADED' : 'FAILING';
         ctx.print(

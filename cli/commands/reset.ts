@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { recordActionUpdate } from '../../contracts/workflow-api';
+import type { OperatorAction } from '../../contracts/state';
+import { virtualNow } from '../../domain/clock';
 import type { PhaseNumber } from '../../domain/phases';
 import { parseDate, parsePhase, requireReason } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
@@ -11,12 +14,12 @@ import { loadDateRun } from '../pipeline';
 const EventType = temporal.api.enums.v1.EventType;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** The activity whose first scheduling marks the start of each phase's work. */
-export const PHASE_START_ACTIVITY: Partial<Record<PhaseNumber, string>> = {
-  3: 'triggerAnalytics',
-  4: 'runPrecomputeProcessor',
-  5: 'startPredictionBatch',
-  6: 'publishExportTrigger',
+/** The activities whose first scheduling marks the start of each phase's work in a cycle's run. */
+export const PHASE_START_ACTIVITY: Partial<Record<PhaseNumber, string[]>> = {
+  3: ['triggerAnalytics'],
+  4: ['runPrecomputeProcessor'],
+  5: ['startPredictionBatch', 'publishGradingTrigger'],
+  6: ['publishExportTrigger'],
 };
 
 export type ResetTarget = PhaseNumber | 'last-task';
@@ -26,7 +29,7 @@ export function parseResetTarget(input: string): ResetTarget {
   const phase = parsePhase(input);
   if (!PHASE_START_ACTIVITY[phase]) {
     throw usageError(
-      `cannot reset to phase ${phase}: phases 1-2 run no activity of their own; use --to 3, 4, 5, 6 or last-task`,
+      `cannot reset to phase ${phase}: Gameday observes phases 1-2 and runs nothing for them; use --to 3, 4, 5, 6 or last-task`,
     );
   }
   return phase;
@@ -52,11 +55,11 @@ export async function fetchEvents(client: Client, workflowId: string, runId: str
 export function resetPoint(events: HistoryEvent[], target: ResetTarget): HistoryEvent | undefined {
   const completed = (e: HistoryEvent) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
   if (target === 'last-task') return [...events].reverse().find(completed);
-  const activity = PHASE_START_ACTIVITY[target];
+  const activities = PHASE_START_ACTIVITY[target] ?? [];
   const index = events.findIndex(
     (e) =>
       e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED &&
-      e.activityTaskScheduledEventAttributes?.activityType?.name === activity,
+      activities.includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''),
   );
   if (index < 0) return undefined;
   return events.slice(0, index).reverse().find(completed);
@@ -69,7 +72,7 @@ export const resetCommand: CommandModule = {
       program
         .command('reset')
         .description(
-          "Temporal reset of a date's workflow to just before a phase started (or its last workflow task); signals are re-applied",
+          "Temporal reset of the date's current cycle to just before a phase started (or its last workflow task): that phase and what followed run again with fresh idempotency keys; messages are re-applied; operator actions stay in the record",
         )
         .argument('<date>', 'game date YYYY-MM-DD, today, yesterday or tomorrow')
         .requiredOption('--to <phase|last-task>', 'phase 3-6 (its first activity is re-run) or last-task')
@@ -84,18 +87,24 @@ export const resetCommand: CommandModule = {
         const target = parseResetTarget(options.to);
         const reason = requireReason(options.reason);
         const client = await ctx.client();
-        const run = await loadDateRun(client, ctx.config, gameDate, { withState: false });
-        if (!run) throw notFound(`no pipeline workflow for ${gameDate}`, { gameDate });
+        const run = await loadDateRun(client, ctx.config, gameDate);
+        if (!run) throw notFound(`no workflow for ${gameDate}`, { gameDate });
         const events = await fetchEvents(client, run.workflowId, run.runId);
         const point = resetPoint(events, target);
         if (!point?.eventId) {
           throw refused(
             target === 'last-task'
               ? `run ${run.runId} of ${gameDate} has no completed workflow task to reset to`
-              : `phase ${target} never started in run ${run.runId} of ${gameDate} (no ${PHASE_START_ACTIVITY[target]} activity in its history): nothing to reset to`,
+              : `phase ${target} has not started in this cycle's run (${run.state?.cycle ?? '?'}, run ${run.runId}: no ${(PHASE_START_ACTIVITY[target] ?? []).join(' or ')} activity yet); earlier cycles are earlier runs: use \`gameday rerun ${gameDate} --cycle ...\``,
             { gameDate, runId: run.runId },
           );
         }
+        // Updates are not re-applied by a reset: the operator actions after the reset point go back into the record.
+        const pointMs = point.eventTime?.seconds ? Number(point.eventTime.seconds) * 1000 + Math.floor((point.eventTime.nanos ?? 0) / 1e6) : Date.now();
+        const state = run.state;
+        const discarded: OperatorAction[] = state
+          ? state.operatorActions.filter((a) => Date.parse(a.at) > virtualNow(state.clock, pointMs))
+          : [];
         const fullReason = `${ctx.user}: ${reason}`;
         const response = await client.workflowService.resetWorkflowExecution({
           namespace: ctx.namespace,
@@ -108,12 +117,26 @@ export const resetCommand: CommandModule = {
           identity: ctx.identity,
         });
         const eventId = Number(point.eventId);
+        const newRun = client.workflow.getHandle(run.workflowId, response.runId);
+        await newRun
+          .executeUpdate(recordActionUpdate, {
+            args: [
+              {
+                action: 'reset',
+                reason: `reset to ${target === 'last-task' ? 'the last workflow task' : `before phase ${target}`}: ${reason}`,
+                user: ctx.user,
+                discarded: discarded.map((a) => ({ at: a.at, action: a.action, phase: a.phase, reason: a.reason, user: a.user })),
+              },
+            ],
+          })
+          .catch((err: Error) => ctx.note(`the reset is done, but recording it in the day failed: ${err.message}`));
         const link = ctx.uiLink(run.workflowId, response.runId);
         ctx.print(
           [
             `Reset ${gameDate} to ${target === 'last-task' ? 'its last workflow task' : `before phase ${target}`} (event ${eventId} of run ${run.runId})`,
             `New run: ${response.runId}`,
             `Reason: ${fullReason}`,
+            ...(discarded.length ? [`Operator actions after the reset point, kept in the record: ${discarded.length}`] : []),
             `UI: ${link}`,
           ],
           {

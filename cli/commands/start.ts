@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startOrAttach } from '../../clients/pipeline-client';
-import { parseDate, parseMode, parsePhase } from '../args';
+import { parseCycle, parseDate } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
 import { refused } from '../errors';
 
@@ -10,20 +10,18 @@ export const startCommand: CommandModule = {
     withCommon(
       program
         .command('start')
-        .description("start a date's pipeline, or attach to the run already in progress")
+        .description("start a date's day, or attach to the run in progress (it begins at the cycle the clock is in)")
         .argument('<date>', 'game date YYYY-MM-DD, today, yesterday or tomorrow')
-        .option('--mode <mode>', 'overnight | same_day | tomorrow (default: from the date against today ET)')
-        .option('--from-phase <n>', 'start at this phase, marking earlier ones SKIPPED'),
-      ['gameday start today', 'gameday start 2025-12-29 --mode overnight', 'gameday start tomorrow --json'],
+        .option('--cycle <cycle>', 'begin at tomorrow | same_day | overnight (default: from the time of day, ET)'),
+      ['gameday start today', 'gameday start 2025-12-29 --cycle overnight', 'gameday start tomorrow --json'],
     ).action(
-      action<{ mode?: string; fromPhase?: string }>(async (ctx, args, options) => {
+      action<{ cycle?: string }>(async (ctx, args, options) => {
         const gameDate = parseDate(args[0], 'date', ctx.config.timeZone);
-        const mode = parseMode(options.mode);
-        const fromPhase = options.fromPhase !== undefined ? parsePhase(options.fromPhase) : undefined;
+        const cycle = parseCycle(options.cycle);
         const client = await ctx.client();
         let result;
         try {
-          result = await startOrAttach(client, ctx.config, { gameDate, mode, fromPhase });
+          result = await startOrAttach(client, ctx.config, { gameDate, cycle, startedBy: `cli ${ctx.user}` });
         } catch (err) {
           if (/already ran/.test((err as Error).message)) throw refused((err as Error).message, { gameDate });
           throw err;
@@ -33,7 +31,7 @@ export const startCommand: CommandModule = {
         const link = ctx.uiLink(handle.workflowId, description.runId);
         ctx.print(
           [
-            `${started ? 'Started' : 'Attached to the running'} pipeline for ${gameDate}: workflow ${handle.workflowId}, run ${description.runId}`,
+            `${started ? 'Started' : 'Attached to the running'} day of ${gameDate}: workflow ${handle.workflowId}, run ${description.runId}`,
             `UI: ${link}`,
           ],
           { gameDate, started, workflowId: handle.workflowId, runId: description.runId, uiUrl: link },

@@ -4,18 +4,29 @@ import { action, withCommon, type CommandModule } from '../command';
 import { notFound } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { renderState } from '../format';
+import type { BridgeStatsView } from '../../bridge/stats';
 import { effectiveStatus, loadDateRun, type DateRun } from '../pipeline';
 
-/** 0 complete (or no games), 1 running/waiting/degraded, 2 stuck/failed/closed without completing. */
+/** 0 complete (or no games), 1 in progress, degraded or complete with gaps, 2 stuck/failed/closed without its day. */
 export function statusExitCode(run: DateRun): ExitCode {
   const status = effectiveStatus(run);
   if (status === 'NO_GAMES') return EXIT.OK;
   if (status === 'COMPLETE') {
-    const degraded = run.state && Object.values(run.state.phases).some((p) => p.degraded);
+    const degraded = run.state && Object.values(run.state.cycles).some((c) => c.steps.some((s) => s.degraded));
     return degraded ? EXIT.DEGRADED : EXIT.OK;
   }
-  if (['RUNNING', 'WAITING', 'BLOCKED'].includes(status)) return EXIT.DEGRADED;
+  if (['STARTING', 'RUNNING', 'WAITING', 'BLOCKED', 'COMPLETE_WITH_GAPS'].includes(status)) return EXIT.DEGRADED;
   return EXIT.FAILING;
+}
+
+/** What the bridge acknowledged without using (undated messages are counted only there); absent when unreachable. */
+async function bridgeStats(ctx: { config: { bridge: { host: string; port: number } } }): Promise<BridgeStatsView | undefined> {
+  try {
+    const res = await fetch(`http://${ctx.config.bridge.host}:${ctx.config.bridge.port}/stats`, { signal: AbortSignal.timeout(800) });
+    return res.ok ? ((await res.json()) as BridgeStatsView) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const statusCommand: CommandModule = {
@@ -24,14 +35,14 @@ export const statusCommand: CommandModule = {
     withCommon(
       program
         .command('status')
-        .description("did the date's pipeline complete? phase by phase, alerts and the Temporal UI link")
+        .description("did the date's day complete? cycle by cycle, step by step, messages, alerts and the Temporal UI link")
         .argument('[date]', 'game date YYYY-MM-DD, today, yesterday or tomorrow (default: today in America/New_York)'),
       ['gameday status', 'gameday status 2025-12-29', 'gameday status yesterday --json'],
     ).action(
       action(async (ctx, args) => {
         const date = parseDate(args[0], 'date', ctx.config.timeZone);
         const client = await ctx.client();
-        const run = await loadDateRun(client, ctx.config, date);
+        const [run, bridge] = await Promise.all([loadDateRun(client, ctx.config, date), bridgeStats(ctx)]);
         if (!run) {
           throw notFound(
             `no pipeline workflow for ${date} (workflow ID ${ctx.config.temporal.workflowIdPrefix}${date})`,
@@ -42,7 +53,7 @@ export const statusCommand: CommandModule = {
         }
         const link = ctx.uiLink(run.workflowId, run.runId);
         const code = statusExitCode(run);
-        ctx.print(renderState(run, link, ctx.config.timeZone), {
+        ctx.print(renderState(run, link, ctx.config.timeZone, bridge), {
           gameDate: date,
           workflowId: run.workflowId,
           runId: run.runId,
@@ -56,6 +67,7 @@ export const statusCommand: CommandModule = {
           warning: run.warning,
           uiUrl: link,
           state: run.state,
+          bridge,
         });
         return code;
       }),

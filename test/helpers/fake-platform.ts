@@ -30,6 +30,8 @@ export interface FakePlatform {
   clock: DayClock;
   /** Calls of one activity. */
   of(name: string): RecordedCall[];
+  /** The scripted phase-3 run (for overrides that wrap it). */
+  baseTriggerAnalytics: PipelineActivities['triggerAnalytics'];
 }
 
 export interface FakePlatformOptions {
@@ -122,7 +124,15 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
       },
     ]),
   ) as unknown as PipelineActivities;
-  return { activities, calls, alerts, executionLog, clock, of: (name) => calls.filter((c) => c.name === name) };
+  return {
+    activities,
+    calls,
+    alerts,
+    executionLog,
+    clock,
+    of: (name) => calls.filter((c) => c.name === name),
+    baseTriggerAnalytics: base.triggerAnalytics,
+  };
 }
 
 export { ApplicationFailure };

@@ -140,6 +140,15 @@ export class Day {
     }
   }
 
+  /**
+   * When a step's own waits start counting: its due time, or, for a day started after it (a backfill, a late
+   * start), the day's start plus `extraMs`: overdue steps run at once but still get time to see their inputs.
+   */
+  catchUp(dueAt: number, extraMs = 0): number {
+    const started = Date.parse(this.state.startedAt);
+    return started > dueAt ? started + extraMs : dueAt;
+  }
+
   /** A virtual duration (the 30-minute partial trigger, an SLA) as a real one, for activity timeouts. */
   real(virtualMs: number): number {
     return realDuration(this.state.clock, virtualMs);
@@ -300,7 +309,8 @@ export class Day {
       });
     }
     this.refresh();
-    const endAt = Date.parse(c.endsAt) + this.settings.cycleGraceMs;
+    // A day started after this cycle's end (a backfill) gives its overdue steps a few hours instead.
+    const endAt = this.catchUp(Date.parse(c.endsAt) + this.settings.cycleGraceMs, 6 * this.settings.cycleGraceMs);
     const running = () => [...this.tracks.values()].filter((t) => !t.done).length;
     const drainable = () => this.wantsContinueAsNew() && this.parked >= running();
     const delay = Math.max(1, Math.ceil(realDelayUntil(this.state.clock, endAt, Date.now())));

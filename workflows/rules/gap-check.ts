@@ -25,7 +25,14 @@ export function gapCheckTrack(day: Day, cycle: Cycle): () => Promise<void> {
   const steps = day.state.cycles[cycle].steps.filter((s) => s.kind === 'gap-check');
   return () =>
     day.runTrack('gap-check', steps, async (step, force) => {
-      if (!force) await day.wait(step, `its time (${step.time})`, Date.parse(step.dueAt));
+      const dueAt = Date.parse(step.dueAt);
+      const others = () => day.state.cycles[cycle].steps.filter((s) => s !== step && !isStepFinished(s)).length === 0;
+      if (!force && day.catchUp(dueAt) > dueAt) {
+        // A day started after its gap check (a backfill): the other steps first, for up to two hours.
+        await day.wait(step, 'the other overnight steps', day.catchUp(dueAt, 4 * day.settings.cycleGraceMs), others);
+      } else if (!force) {
+        await day.wait(step, `its time (${step.time})`, dueAt);
+      }
       const gaps = findGaps(day.state).filter((g) => !g.includes(step.label));
       // Steps still open in this cycle are gaps too: the day ends with this check.
       const open = day.state.cycles[cycle].steps.filter((s) => s !== step && !isStepFinished(s));

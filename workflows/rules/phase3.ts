@@ -30,7 +30,7 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
   const rule = day.settings.lifecycle[step.cycle].phase3;
   const countFrom = Date.parse(day.state.cycles[step.cycle].countFrom);
   const dayFrom = Date.parse(day.state.cycles.tomorrow.countFrom);
-  const remedyAt = Date.parse(step.dueAt);
+  const remedyAt = day.catchUp(Date.parse(step.dueAt));
   const endAt = remedyAt + day.settings.slaMs[3];
   const window = day.settings.partialTriggerAfterMs;
   // A force runs the remedy now; otherwise it runs once, at the remedy time (a failed one waits for an operator).

@@ -26,7 +26,8 @@ export function phase4Track(day: Day, cycle: Cycle): () => Promise<void> {
 
 async function mainRun(day: Day, step: StepState, force: AppliedForce | undefined): Promise<void> {
   const overnight = step.cycle === 'overnight';
-  const dueAt = Date.parse(step.dueAt);
+  // A day started after the overnight recompute's latest time (a backfill) still gives phase 3 an hour.
+  const dueAt = overnight ? day.catchUp(Date.parse(step.dueAt), 2 * day.settings.cycleGraceMs) : Date.parse(step.dueAt);
   const phase3Done = () => phase3Decided(day, step.cycle) !== undefined;
   let degraded = false;
   if (!force) {
