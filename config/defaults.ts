@@ -316,6 +316,13 @@ export const DEFAULT_CONFIG = {
       minCleanFeaturePct: 60,
     },
   },
+  /** Bounds that keep every run of a date's workflow small, whatever the day throws at it. */
+  limits: {
+    /** Continue-as-new within a cycle past this many history events (Temporal's hard limit is 51,200). */
+    historyEvents: 10_000,
+    /** Pub/Sub message IDs a day remembers to drop redeliveries (each bridge remembers many more). */
+    messageIds: 500,
+  },
   /** The embedded stack of `npm start`: dev server, UI, worker, bridge and local platform on 127.0.0.1. */
   localStack: {
     demoDate: '2025-12-29',

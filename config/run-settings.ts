@@ -35,7 +35,7 @@ export function toRunSettings(config: GamedayConfig): RunSettings {
     minCompletionPct: config.predictions.minCompletionPct,
     minActivePredictions: config.predictions.minActivePredictions,
     afterEachBatchExport: lifecycle.same_day.tonightExports.afterEachBatch,
-    rememberedMessageIds: 500,
-    maxHistoryEvents: 10_000,
+    rememberedMessageIds: config.limits.messageIds,
+    maxHistoryEvents: config.limits.historyEvents,
   };
 }

@@ -172,6 +172,10 @@ export const configSchema = z
         minCleanFeaturePct: percent,
       }),
     }),
+    limits: z.strictObject({
+      historyEvents: z.number().int().min(100).max(50_000),
+      messageIds: z.number().int().min(10).max(10_000),
+    }),
     localStack: z.strictObject({
       demoDate: z.string().refine(isValidGameDate, 'must be a YYYY-MM-DD date'),
       temporalPort: z.number().int().min(1).max(65535),
@@ -248,11 +252,15 @@ export const configSchema = z
       }
     }
     if (isKnownTimeZone(config.timeZone)) {
-      // Sound on an ordinary day and on both daylight-saving nights.
+      // Sound on an ordinary day and on both daylight-saving nights (a malformed time is reported by its field).
       for (const sample of ['2026-01-15', '2026-03-08', '2026-11-01']) {
-        for (const problem of planProblems(planDay(sample, config.lifecycle, config.timeZone))) {
-          ctx.addIssue({ code: 'custom', path: ['lifecycle'], message: problem });
+        let problems: string[];
+        try {
+          problems = planProblems(planDay(sample, config.lifecycle, config.timeZone));
+        } catch {
+          break;
         }
+        for (const problem of problems) ctx.addIssue({ code: 'custom', path: ['lifecycle'], message: problem });
       }
     }
     const upstream = new Set([...config.processors[3], ...config.processors[4]].map((p) => p.name));

@@ -54,6 +54,11 @@ export class Batches {
 
   constructor(private readonly ctx: () => PlatformContext) {}
 
+  /** A new scenario starts its "forget after N status calls" count again. */
+  resetFaults(): void {
+    this.statusCalls = 0;
+  }
+
   get(batchId: string): Batch | undefined {
     const forget = this.ctx().scenario().coordinator?.forgetAfterStatusCalls;
     if (forget !== undefined && ++this.statusCalls > forget) return undefined;

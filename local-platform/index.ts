@@ -114,6 +114,7 @@ export async function startLocalPlatform(opts: StartLocalPlatformOptions): Promi
   const setScenario = (next: Scenario): void => {
     current = validateScenario(next, config);
     faults.reset();
+    ctx.batches.resetFaults();
     events.add<ScenarioEvent>({ type: 'scenario', name: current.name });
     log(`scenario: ${current.name}${current.description ? ` (${current.description})` : ''}`);
   };

@@ -99,6 +99,8 @@ export async function executeRun(ctx: PlatformContext, req: RunRequest): Promise
   const base = { status, recordCount, executionId, durationMs, errorMessage };
 
   if (req.resultFailed) return record({ ...base, outcome: 'result_failed' });
+  // Phase 4 publishes only on success (its base class has no failure publish): a failure is in the HTTP answer.
+  if (req.phase === 4 && status === 'failed') return record({ ...base, outcome: 'result_failed' });
   if (req.suppressPublish) return record({ ...base, outcome: 'suppressed' });
   if (behaviour === 'silent') return record({ ...base, outcome: 'silent' });
   if (status === 'success' && rerun && (settings.dedupeReruns ?? scenario.dedupeReruns)) {

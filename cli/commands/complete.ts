@@ -4,6 +4,7 @@ import { signalDate } from '../../clients/pipeline-client';
 import type { GamedayConfig } from '../../config/schema';
 import { bridgeToday } from '../../bridge/today';
 import { routeMessage } from '../../bridge/route';
+import { clockFrom, virtualNow } from '../../domain/clock';
 import { interpretMessage, MESSAGE_STATUSES } from '../../domain/messages';
 import { parseDate, parseInteger, parsePhase } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
@@ -62,6 +63,9 @@ export const completeCommand: CommandModule = {
         }
         const { phase: processorPhase, spec } = findProcessor(ctx.config, args[1], phase);
         const executionId = randomUUID().slice(0, 8);
+        // Stamped in the day's time (the wall clock in production): a cycle counts the completions published in it.
+        const realNow = Date.now();
+        const dayNow = virtualNow(clockFrom({ scale: ctx.config.timeScale, ...ctx.config.clock }, realNow), realNow);
         const message = {
           processor_name: processorPhase === 1 ? spec.name : spec.className,
           phase: MESSAGE_PHASE_OF[processorPhase],
@@ -72,7 +76,7 @@ export const completeCommand: CommandModule = {
           status: options.status,
           record_count: records,
           records_failed: 0,
-          timestamp: new Date().toISOString(),
+          timestamp: new Date(dayNow).toISOString(),
           trigger_source: 'gameday-cli',
           metadata: { user: ctx.user, reason: options.reason ?? 'manual completion', manual: true },
         };

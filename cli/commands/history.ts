@@ -64,11 +64,11 @@ export const historyCommand: CommandModule = {
         const state = run.state;
         const rows = state ? timeline(state) : [];
         const lines = [`History of ${gameDate}: ${effectiveStatus(run)} (run ${run.runId})`, ''];
-        lines.push(`${'CYCLE'.padEnd(10)}${'STEP'.padEnd(44)}${'STATUS'.padEnd(9)}${'DUE'.padEnd(12)}${'DONE'.padEnd(12)}${'TOOK'.padEnd(9)}WHY`);
+        lines.push(`${'CYCLE'.padEnd(10)}${'STEP'.padEnd(44)}${'STATUS'.padEnd(9)}${'DUE'.padEnd(12)}${'DONE'.padEnd(12)}${'TOOK'.padEnd(13)}WHY`);
         for (const r of rows) {
           const took = r.durationMs !== undefined ? duration(r.startedAt, r.finishedAt) : '-';
           lines.push(
-            `${r.cycle.padEnd(10)}${r.step.slice(0, 43).padEnd(44)}${r.status.padEnd(9)}${time(r.due, tz).padEnd(12)}${time(r.finishedAt, tz).padEnd(12)}${took.padEnd(9)}${r.outcome ?? ''}${r.degraded ? ' [degraded]' : ''}${r.restarts ? ` [restarted ${r.restarts}x]` : ''}`,
+            `${r.cycle.padEnd(10)}${r.step.slice(0, 43).padEnd(44)}${r.status.padEnd(9)}${time(r.due, tz).padEnd(12)}${time(r.finishedAt, tz).padEnd(12)}${took.padEnd(13)}${r.outcome ?? ''}${r.degraded ? ' [degraded]' : ''}${r.restarts ? ` [restarted ${r.restarts}x]` : ''}`,
           );
         }
         if (run.warning) lines.push('', `Warning: ${run.warning}`);

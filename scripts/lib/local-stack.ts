@@ -71,8 +71,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   let dbFilename: string | undefined;
   if (options.persistent) {
-    mkdirSync(join(ROOT, dataDir), { recursive: true });
-    dbFilename = join(ROOT, dataDir, 'temporal.db');
+    mkdirSync(resolve(ROOT, dataDir), { recursive: true });
+    dbFilename = join(resolve(ROOT, dataDir), 'temporal.db');
   }
   const server = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -97,7 +97,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const warehouse = await startWarehouse(options, loadConfig(env, { ...options.overrides, timeScale, clock: { virtualAnchor } }), log);
     if (warehouse) stops.push(() => warehouse.stop());
     const workflowBundle = await bundleWorkflows();
-    const clock = virtualAnchor ? { virtualAnchor, realAnchor: new Date().toISOString() } : {};
+    // The day begins two seconds from now, when the bridge, platform and worker are up (their start-up is seconds,
+    // hours of the day's time at a large scale): the platform's first scrape of the date is still ahead.
+    const clock = virtualAnchor ? { virtualAnchor, realAnchor: new Date(Date.now() + 2000).toISOString() } : {};
     const stackOverrides = {
       ...options.overrides,
       timeScale,

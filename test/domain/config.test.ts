@@ -7,15 +7,17 @@ import { toRunSettings } from '../../config/run-settings';
 describe('the typed config', () => {
   test('the defaults are valid and carry the analysis thresholds', () => {
     const config = loadConfig({});
-    expect(config.quorum).toEqual({ partialTriggerAfterMinutes: 30, minimumComplete: 3 });
+    expect(config.quorum).toEqual({ partialTriggerAfterMinutes: 30 });
+    expect(config.lifecycle.overnight.phase3.minimumComplete).toBe(3);
     expect(config.sla.defaultMinutes).toBe(15);
     expect(toRunSettings(config).partialTriggerAfterMs).toBe(30 * 60_000);
+    expect(config.phase4To5.tiers.map((t) => [t.minComplete, t.afterMinutes])).toEqual([[5, 0], [4, 60], [3, 120], [1, 240]]);
   });
 
-  test('time scale shrinks every timer', () => {
+  test('the time scale is the clock\'s, not the rules\': durations stay in the day\'s time', () => {
     const settings = toRunSettings(loadConfig({ GAMEDAY_TIME_SCALE: String(1 / 60) }));
-    expect(settings.partialTriggerAfterMs).toBe(30_000);
-    expect(settings.slaMs[3]).toBe(15_000);
+    expect(settings.partialTriggerAfterMs).toBe(30 * 60_000);
+    expect(settings.clock.scale).toBeCloseTo(1 / 60);
   });
 
   test.each([
@@ -36,17 +38,47 @@ describe('the typed config', () => {
       writeFileSync(file, JSON.stringify(value));
       return file;
     };
-    expect(() => loadConfig({ GAMEDAY_CONFIG: write({ quorum: { minimumComplete: -1 } }) })).toThrow(
-      /quorum.minimumComplete/,
+    expect(() => loadConfig({ GAMEDAY_CONFIG: write({ quorum: { partialTriggerAfterMinutes: -1 } }) })).toThrow(
+      /quorum.partialTriggerAfterMinutes/,
     );
     expect(() =>
       loadConfig({
-        GAMEDAY_CONFIG: write({
-          modes: { overnight: { 3: { expected: ['player_game_summary', 'ghost_table'], critical: [] } } },
-        }),
+        GAMEDAY_CONFIG: write({ lifecycle: { overnight: { phase3: { expected: ['player_game_summary', 'ghost_table'] } } } }),
       }),
-    ).toThrow(/unknown processor "ghost_table" for phase 3/);
+    ).toThrow(/unknown phase-3 processor "ghost_table"/);
     expect(() => loadConfig({ GAMEDAY_CONFIG: write({ quorm: {} }) })).toThrow(/quorm/);
     expect(() => loadConfig({ GAMEDAY_CONFIG: join(dir, 'missing.json') })).toThrow(/cannot read config file/);
+  });
+});
+
+describe('the lifecycle times', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-lifecycle-'));
+  const withFile = (value: unknown) => {
+    const file = join(dir, `${Math.random()}.json`);
+    writeFileSync(file, JSON.stringify(value));
+    return { GAMEDAY_CONFIG: file };
+  };
+
+  test('a malformed day time is refused, naming the field', () => {
+    expect(() => loadConfig(withFile({ lifecycle: { same_day: { predictionsDeadline: '14:00' } } }))).toThrow(
+      /lifecycle.same_day.predictionsDeadline: must be "D-1 HH:MM", "D HH:MM" or "D\+1 HH:MM"/,
+    );
+    expect(() => loadConfig(withFile({ lifecycle: { tomorrow: { phase4At: 'D-2 17:30' } } }))).toThrow(/lifecycle.tomorrow.phase4At/);
+  });
+
+  test('a step outside its cycle is refused', () => {
+    // The PRE_GAME wave at D 06:00 falls after the tomorrow cycle's end (D 05:00).
+    expect(() =>
+      loadConfig(withFile({ lifecycle: { tomorrow: { predictionWaves: [{ at: 'D 06:00', runMode: 'PRE_GAME' }] } } })),
+    ).toThrow(/tomorrow\/wave-1 \(D 06:00\) is after tomorrow.endsAt/);
+  });
+
+  test('a critical processor must be expected, and the quorum cannot exceed the expected ones', () => {
+    expect(() =>
+      loadConfig(withFile({ lifecycle: { same_day: { phase3: { critical: ['player_game_summary'] } } } })),
+    ).toThrow(/critical processor "player_game_summary" is not expected/);
+    expect(() => loadConfig(withFile({ lifecycle: { same_day: { phase3: { minimumComplete: 3 } } } }))).toThrow(
+      /lifecycle.same_day.phase3.minimumComplete: cannot exceed the 2 expected processors/,
+    );
   });
 });

@@ -3,7 +3,6 @@ import {
   dateInZone,
   formatDuration,
   isValidGameDate,
-  modeForDate,
   wallClockMinutes,
   zonedTimeToInstant,
 } from '../../domain/dates';
@@ -17,26 +16,21 @@ describe('game dates are America/New_York calendar days', () => {
     }
   });
 
-  test('mode across midnight ET: 11:30 PM ET is still "today" although UTC is already tomorrow', () => {
-    const lateEvening = new Date('2025-12-30T04:30:00Z'); // 23:30 EST on Dec 29
-    expect(dateInZone(lateEvening)).toBe('2025-12-29');
-    expect(modeForDate('2025-12-29', lateEvening)).toBe('same_day');
-    expect(modeForDate('2025-12-30', lateEvening)).toBe('tomorrow');
-    expect(modeForDate('2025-12-28', lateEvening)).toBe('overnight');
-    const justAfterMidnight = new Date('2025-12-30T05:01:00Z'); // 00:01 EST on Dec 30
-    expect(modeForDate('2025-12-29', justAfterMidnight)).toBe('overnight');
-    expect(modeForDate('2025-12-30', justAfterMidnight)).toBe('same_day');
+  test('the calendar date of an instant in ET: 11:30 PM ET is still the 29th although UTC is the 30th', () => {
+    expect(dateInZone(new Date('2025-12-30T04:30:00Z'))).toBe('2025-12-29');
+    expect(dateInZone(new Date('2025-12-30T05:01:00Z'))).toBe('2025-12-30');
+    expect(dateInZone(new Date('2026-03-09T03:59:00Z'))).toBe('2026-03-08');
+    expect(dateInZone(new Date('2026-11-02T04:59:00Z'))).toBe('2026-11-01');
   });
 
-  test('mode on DST days uses the local offset (EDT starts 2026-03-08, ends 2026-11-01)', () => {
-    // 2026-03-08 23:59 EDT = 03:59Z on Mar 9; 00:00 EST on Mar 8 = 05:00Z.
-    expect(modeForDate('2026-03-08', new Date('2026-03-09T03:59:00Z'))).toBe('same_day');
-    expect(modeForDate('2026-03-08', new Date('2026-03-09T04:00:00Z'))).toBe('overnight');
-    expect(modeForDate('2026-03-08', new Date('2026-03-08T04:59:00Z'))).toBe('tomorrow');
-    // 2026-11-01 00:00 EDT = 04:00Z; 23:59 EST = 04:59Z on Nov 2.
-    expect(modeForDate('2026-11-01', new Date('2026-11-01T04:00:00Z'))).toBe('same_day');
-    expect(modeForDate('2026-11-01', new Date('2026-11-02T04:59:00Z'))).toBe('same_day');
-    expect(modeForDate('2026-11-01', new Date('2026-11-02T05:00:00Z'))).toBe('overnight');
+  test('daylight saving: a skipped time moves an hour later, a repeated time is its first occurrence', () => {
+    // 2026-03-08: 02:00 EST jumps to 03:00 EDT. 02:30 does not exist: 03:30 EDT (07:30Z).
+    expect(zonedTimeToInstant('2026-03-08', '02:30').toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    expect(zonedTimeToInstant('2026-03-08', '01:30').toISOString()).toBe('2026-03-08T06:30:00.000Z');
+    expect(zonedTimeToInstant('2026-03-08', '03:00').toISOString()).toBe('2026-03-08T07:00:00.000Z');
+    // 2026-11-01: 02:00 EDT falls back to 01:00 EST. 01:30 happens twice: the first (EDT, 05:30Z).
+    expect(zonedTimeToInstant('2026-11-01', '01:30').toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(zonedTimeToInstant('2026-11-01', '02:30').toISOString()).toBe('2026-11-01T07:30:00.000Z');
   });
 
   test('2 PM ET as an instant, on both sides of DST', () => {

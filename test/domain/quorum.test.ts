@@ -1,11 +1,7 @@
 import { evaluateQuorum } from '../../domain/quorum';
 import { DEFAULT_CONFIG } from '../../config/defaults';
 
-const rule = {
-  expected: DEFAULT_CONFIG.modes.overnight[3].expected,
-  critical: DEFAULT_CONFIG.modes.overnight[3].critical,
-  minimumComplete: 3,
-};
+const rule = DEFAULT_CONFIG.lifecycle.overnight.phase3;
 
 describe('phase 3 -> 4 quorum', () => {
   test('all expected complete', () => {
@@ -35,9 +31,13 @@ describe('phase 3 -> 4 quorum', () => {
     const done = new Set(['player_game_summary', 'upcoming_player_game_context']);
     expect(evaluateQuorum(rule, done).kind).toBe('insufficient');
   });
-  test('a one-processor mode (same_day) needs that one', () => {
-    const sameDay = { ...DEFAULT_CONFIG.modes.same_day[3], minimumComplete: 3 };
+  test('same_day: the upcoming player context alone is a quorum, the team context is not', () => {
+    const sameDay = DEFAULT_CONFIG.lifecycle.same_day.phase3;
     expect(evaluateQuorum(sameDay, new Set()).kind).toBe('insufficient');
-    expect(evaluateQuorum(sameDay, new Set(['upcoming_player_game_context'])).kind).toBe('all_complete');
+    expect(evaluateQuorum(sameDay, new Set(['upcoming_team_game_context'])).kind).toBe('insufficient');
+    expect(evaluateQuorum(sameDay, new Set(['upcoming_player_game_context']))).toEqual({
+      kind: 'partial',
+      missing: ['upcoming_team_game_context'],
+    });
   });
 });

@@ -4,7 +4,8 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import type { PipelineActivities } from '../../activities';
 import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
-import { pipelineStateQuery, type PipelineInput } from '../../contracts/workflow-api';
+import { pipelineStateQuery, processorCompletedSignal, type PipelineInput } from '../../contracts/workflow-api';
+import { realDelayUntil } from '../../domain/clock';
 import type { DayState } from '../../contracts/state';
 import { dayTimeInstant } from '../../domain/day-times';
 import { gameDatePipeline } from '../../workflows';
@@ -51,12 +52,22 @@ export async function dayWorker(
   return { worker, taskQueue };
 }
 
+const started: { env: TestWorkflowEnvironment; workflowId: string }[] = [];
+
 export function startDay(env: TestWorkflowEnvironment, taskQueue: string, input: PipelineInput) {
-  return env.client.workflow.start(gameDatePipeline, {
-    taskQueue,
-    workflowId: `gameday-${input.gameDate}-${randomUUID().slice(0, 8)}`,
-    args: [input],
-  });
+  const workflowId = `gameday-${input.gameDate}-${randomUUID().slice(0, 8)}`;
+  started.push({ env, workflowId });
+  return env.client.workflow.start(gameDatePipeline, { taskQueue, workflowId, args: [input] });
+}
+
+/**
+ * Terminates the days a test left running. On the time-skipping server a running day whose worker is gone would
+ * hold the clock still (its next timer's workflow task never completes): call it after each test.
+ */
+export async function endDays(): Promise<void> {
+  for (const { env, workflowId } of started.splice(0)) {
+    await env.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+  }
 }
 
 export type DayHandle = Awaited<ReturnType<typeof startDay>>;
@@ -75,4 +86,24 @@ export async function updateRefusal(promise: Promise<unknown>): Promise<string> 
     return cause?.message ?? (err as Error).message;
   }
   throw new Error('the update was accepted');
+}
+
+/** Moves the time-skipping server's clock to a time of the date's day (`D 23:40`), the workflow's timers firing on the way. */
+export async function skipTo(env: TestWorkflowEnvironment, handle: DayHandle, config: GamedayConfig, gameDate: string, time: string): Promise<void> {
+  const clock = (await dayState(env, handle)).clock;
+  const target = dayTimeInstant(gameDate, time, config.timeZone);
+  const delay = realDelayUntil(clock, target, await env.currentTimeMs());
+  if (delay > 0) await env.sleep(delay);
+}
+
+/** Sends platform messages to the date's workflow as the bridge does (with a Pub/Sub message ID each). */
+export async function deliver(env: TestWorkflowEnvironment, handle: DayHandle, messages: unknown[], idPrefix = 'msg'): Promise<void> {
+  const latest = env.client.workflow.getHandle(handle.workflowId);
+  let n = 0;
+  for (const message of messages) await latest.signal(processorCompletedSignal, message, { messageId: `${idPrefix}-${(n += 1)}` });
+}
+
+/** The day's final state (following continue-as-new to the last run). */
+export async function dayResult(env: TestWorkflowEnvironment, handle: DayHandle): Promise<DayState> {
+  return (await env.client.workflow.getHandle(handle.workflowId).result()) as DayState;
 }

@@ -54,7 +54,7 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
   const alerts: AlertRequest[] = [];
   const executionLog: ExecutionLogEvent[] = [];
   const dayNow = () => virtualNow(clock, Context.current().info.currentAttemptScheduledTimestampMs);
-  const handle = () => client.workflow.getHandle(Context.current().info.workflowExecution.workflowId);
+  const handle = () => client.workflow.getHandle(Context.current().info.workflowExecution?.workflowId ?? '');
   const games = options.games ?? 7;
   let batches = 0;
 
@@ -66,7 +66,7 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
       return { total: games, final: dayNow() >= finalAt ? games : 0 };
     },
     triggerAnalytics: async (request) => {
-      const at = dayNow() + 60_000;
+      const at = dayNow();
       for (const className of request.processors) {
         const spec = config.processors[3].find((p) => p.className === className);
         if (!spec || options.silentPhase3?.includes(spec.name)) continue;

@@ -5,7 +5,7 @@ import { exportActivities } from '../../activities/platform/export';
 import { findPubSubEmulator, startPubSubEmulator, type PubSubEmulator } from '../../scripts/lib/pubsub-emulator';
 import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
 import { SCENARIOS } from '../../local-platform';
-import { pipelineStateQuery } from '../../workflows/definitions';
+import { pipelineStateQuery } from '../../contracts/workflow-api';
 import { quietRuntime } from '../helpers/tools';
 import { dateInZone } from '../../domain/dates';
 
@@ -67,6 +67,8 @@ describeWithEmulator('Pub/Sub emulator', () => {
         gameDate: '2025-12-29',
         idempotencyKey: 'gameday-2025-12-29:phase6',
         correlationId: 'gameday-2025-12-29',
+        kind: 'tonight' as const,
+        updateLatest: false,
       },
     );
     const message = await received;
@@ -75,9 +77,9 @@ describeWithEmulator('Pub/Sub emulator', () => {
     expect(message.id).toBe(messageId);
     expect(message.attributes).toEqual({ idempotency_key: 'gameday-2025-12-29:phase6' });
     expect(JSON.parse(message.data.toString())).toEqual({
-      export_types: config.export.exportTypes,
+      export_types: config.export.tonightTypes,
       target_date: '2025-12-29',
-      update_latest: true,
+      update_latest: false,
       correlation_id: 'gameday-2025-12-29',
       trigger_source: 'gameday',
     });
@@ -86,25 +88,16 @@ describeWithEmulator('Pub/Sub emulator', () => {
   test('a completion published to the analytics topic reaches the workflow through a push subscription and the bridge', async () => {
     const [topic] = await pubsub.createTopic(config.topics[3]);
     await topic.createSubscription('gameday-bridge', { pushConfig: { pushEndpoint: stack.bridge.pushUrl } });
-    await topic.publishMessage({
-      json: {
-        processor_name: 'AsyncUpcomingPlayerGameContextProcessor',
-        phase: 'phase_3_analytics',
-        execution_id: 'pubsub-1',
-        correlation_id: 'platform',
-        game_date: TODAY,
-        status: 'success',
-        record_count: 310,
-        timestamp: new Date().toISOString(),
-      },
-    });
+    // Bytes as the platform's Python publisher writes them (json.dumps), not JSON.stringify's.
+    const data = `{"processor_name": "AsyncUpcomingPlayerGameContextProcessor", "phase": "phase_3_analytics", "execution_id": "e07b5f32", "correlation_id": "e07b5f32", "game_date": "${TODAY}", "output_table": "upcoming_player_game_context", "output_dataset": "nba_analytics", "status": "success", "record_count": 310, "records_failed": 0, "timestamp": "${new Date().toISOString().replace('Z', '000+00:00')}", "duration_seconds": 19.002, "trigger_source": "manual", "metadata": {"is_incremental": false, "entities_changed_count": null}}`;
+    await topic.publishMessage({ data: Buffer.from(data) });
     const handle = stack.client.workflow.getHandle(`gameday-${TODAY}`);
     let recordCount: number | undefined;
     for (let i = 0; i < 100 && recordCount === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       recordCount = await handle
         .query(pipelineStateQuery)
-        .then((state) => state.phases[3].processors.upcoming_player_game_context?.recordCount)
+        .then((state) => state.processors['3:upcoming_player_game_context']?.runs[0]?.recordCount)
         .catch(() => undefined);
     }
     expect(recordCount).toBe(310);

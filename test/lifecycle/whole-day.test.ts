@@ -5,11 +5,13 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { processorCompletedSignal } from '../../contracts/workflow-api';
+import type { DayState } from '../../contracts/state';
 import { dayTimeInstant } from '../../domain/day-times';
 import { formatTimeET, addDays } from '../../domain/dates';
 import { realDelayUntil } from '../../domain/clock';
 import { createTimeSkippingEnv } from '../helpers/tools';
 import { dayConfig, dayState, dayWorker, startDay } from '../helpers/day-harness';
+import { endDays } from '../helpers/day-harness';
 import { fakePlatform, type FakePlatform } from '../helpers/fake-platform';
 import { completion } from '../helpers/messages';
 
@@ -19,6 +21,9 @@ beforeAll(async () => {
   env = await createTimeSkippingEnv();
 });
 
+afterEach(async () => {
+  await endDays();
+});
 afterAll(async () => {
   await env?.teardown();
 });
@@ -46,7 +51,7 @@ async function runDay(gameDate: string) {
     };
     await signalAt('D 05:30', ['upcoming_player_game_context']);
     await signalAt('D 23:40', ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary']);
-    const result = await env.client.workflow.getHandle(handle.workflowId).result();
+    const result = (await env.client.workflow.getHandle(handle.workflowId).result()) as DayState;
     return { result, platform, config };
   });
 }

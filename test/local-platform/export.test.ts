@@ -1,14 +1,41 @@
+/**
+ * The phase-6 export function's push endpoint (`POST {exportPushUrl}`): it validates the trigger message
+ * (`update_latest` must be a boolean: only the newest date may overwrite the public "latest" files), records the
+ * export, and publishes its completion on nba-phase6-export-complete, which Gameday reads as an export message.
+ */
 import { loadConfig } from '../../config/load';
-import { startLocalPlatform, type ExportEvent, type LocalPlatform, type Scenario } from '../../local-platform';
+import { toRunSettings } from '../../config/run-settings';
+import { interpretMessage } from '../../domain/messages';
+import {
+  startLocalPlatform,
+  type ExportEvent,
+  type LocalPlatform,
+  type PublishEvent,
+  type Scenario,
+} from '../../local-platform';
+import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
 
 const config = loadConfig({});
 const SCENARIO: Scenario = { name: 'export', defaultDelayMs: 5 };
+const NOW = new Date('2025-12-29T21:00:00.250Z');
 let platform: LocalPlatform;
+let receiver: PushReceiver;
 
 beforeAll(async () => {
-  platform = await startLocalPlatform({ config, scenario: SCENARIO, publishUrl: 'http://127.0.0.1:9/unused', port: 0 });
+  receiver = await startPushReceiver();
+  platform = await startLocalPlatform({
+    config,
+    scenario: SCENARIO,
+    publishUrl: receiver.url,
+    port: 0,
+    now: () => NOW,
+    noDaySimulation: true,
+  });
 });
-afterAll(() => platform.close());
+afterAll(async () => {
+  await platform.close();
+  await receiver.close();
+});
 beforeEach(() => platform.setScenario(SCENARIO));
 
 const trigger = {
@@ -36,52 +63,109 @@ async function push(body: unknown) {
     body: JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
 }
 const exports = () => platform.events().filter((e): e is ExportEvent => e.type === 'export');
+const completions = (correlationId: string) =>
+  platform
+    .events()
+    .filter(
+      (e): e is PublishEvent =>
+        e.type === 'publish' && e.topic === config.topics[6] && e.message.correlation_id === correlationId,
+    );
 
 describe('POST /export/push', () => {
-  it('accepts a valid export trigger envelope with 204 and records it', async () => {
-    const res = await push(envelope(trigger, 'm-1'));
+  it('accepts a valid trigger with 204, records it and publishes nba-phase6-export-complete', async () => {
+    const res = await push(envelope({ ...trigger, correlation_id: 'c-ok' }, 'm-1'));
     expect(res.status).toBe(204);
     expect(res.body).toBeUndefined();
-    const recorded = exports().find((e) => e.messageId === 'm-1');
-    expect(recorded).toMatchObject({ trigger, duplicate: false });
+    expect(exports().find((e) => e.messageId === 'm-1')).toMatchObject({
+      trigger: { ...trigger, correlation_id: 'c-ok' },
+      duplicate: false,
+      subscription: 'projects/nba-props-platform/subscriptions/nba-phase6-export-trigger-export',
+    });
+
+    await receiver.waitFor((acked) => acked.some((m) => m.correlation_id === 'c-ok'));
+    const [event] = completions('c-ok');
+    expect(event.subscription).toBe('projects/nba-props-platform/subscriptions/nba-phase6-export-complete-gameday');
+    expect(event.message).toEqual({
+      processor_name: 'Phase6Export',
+      phase: 'phase_6_publishing',
+      correlation_id: 'c-ok',
+      timestamp: '2025-12-29T21:00:00.250000+00:00',
+      status: 'success',
+      export_type: 'daily',
+      duration_seconds: 12.5,
+      paths: ['gs://nba-props-exports/tonight/2025-12-29.json', 'gs://nba-props-exports/predictions/2025-12-29.json'],
+      errors: [],
+      trigger_source: 'gameday',
+      target_date: '2025-12-29',
+      export_types: ['tonight', 'predictions'],
+    });
+    expect(event.data).toContain('"paths": ["gs://nba-props-exports/tonight/2025-12-29.json", "gs://');
+    // Gameday reads it as the export of the date
+    const delivery = { subscription: event.subscription, messageId: event.messageId };
+    expect(interpretMessage(JSON.parse(event.data), delivery, toRunSettings(config).catalog)).toMatchObject({
+      kind: 'export',
+      gameDate: '2025-12-29',
+      status: 'success',
+      exportTypes: ['tonight', 'predictions'],
+    });
   });
 
-  it('records a redelivered messageId as a duplicate, still 204', async () => {
-    expect((await push(envelope(trigger, 'm-dup'))).status).toBe(204);
-    expect((await push(envelope(trigger, 'm-dup'))).status).toBe(204);
+  it('update_latest false is recorded as such (an older date must not overwrite "latest")', async () => {
+    expect(
+      (await push(envelope({ ...trigger, target_date: '2025-12-20', update_latest: false }, 'm-old'))).status,
+    ).toBe(204);
+    expect(exports().find((e) => e.messageId === 'm-old')?.trigger).toMatchObject({
+      target_date: '2025-12-20',
+      update_latest: false,
+    });
+  });
+
+  it('records a redelivered messageId as a duplicate, still 204, and publishes its completion once', async () => {
+    const message = envelope({ ...trigger, correlation_id: 'c-dup' }, 'm-dup');
+    expect((await push(message)).status).toBe(204);
+    expect((await push(message)).status).toBe(204);
     expect(
       exports()
         .filter((e) => e.messageId === 'm-dup')
         .map((e) => e.duplicate),
     ).toEqual([false, true]);
+    await platform.deliveriesSettled();
+    expect(completions('c-dup')).toHaveLength(1);
   });
 
   it.each([
-    [{ message: {} }, 'message.data'],
-    [{ trigger }, 'message'],
-    [envelope('not json at all'), 'not base64-encoded JSON'],
-    [envelope({ ...trigger, export_types: [] }), 'export_types'],
-    [envelope({ ...trigger, target_date: '2025-02-30' }), 'target_date'],
-    [envelope({ ...trigger, update_latest: 'true' }), 'update_latest'],
-    [envelope({ ...trigger, correlation_id: undefined }), 'correlation_id'],
-    [envelope({ ...trigger, trigger_source: '' }), 'trigger_source'],
-  ])('400 with a reason for %j', async (body, reason) => {
-    const before = exports().length;
+    ['a message without data', { message: {} }, 'message.data'],
+    ['a trigger without its envelope', { trigger }, 'message'],
+    ['data that is not JSON', envelope('not json at all'), 'not base64-encoded JSON'],
+    ['no export types', envelope({ ...trigger, export_types: [] }), 'export_types'],
+    ['an impossible date', envelope({ ...trigger, target_date: '2025-02-30' }), 'target_date'],
+    ['a date word', envelope({ ...trigger, target_date: 'today' }), 'target_date'],
+    ['update_latest "true" (a string)', envelope({ ...trigger, update_latest: 'true' }), 'update_latest'],
+    ['update_latest 1', envelope({ ...trigger, update_latest: 1 }), 'update_latest'],
+    ['no update_latest', envelope({ ...trigger, update_latest: undefined }), 'update_latest'],
+    ['no correlation_id', envelope({ ...trigger, correlation_id: undefined }), 'correlation_id'],
+    ['an empty trigger_source', envelope({ ...trigger, trigger_source: '' }), 'trigger_source'],
+  ])('400 for %s, nothing recorded or published', async (_label, body, reason) => {
+    const before = { exports: exports().length, events: platform.events().filter((e) => e.type === 'publish').length };
     const res = await push(body);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(reason);
-    expect(exports()).toHaveLength(before);
+    expect(exports()).toHaveLength(before.exports);
+    expect(platform.events().filter((e) => e.type === 'publish')).toHaveLength(before.events);
   });
 
-  it('answers 500 to the first N pushes (scenario export.http500Times), then 204', async () => {
+  it('answers 500 to the first N pushes (scenario export.http500Times), then 204; only the accepted one publishes', async () => {
     platform.setScenario({ ...SCENARIO, export: { http500Times: 2 } });
-    const message = envelope(trigger, 'm-500');
+    const message = envelope({ ...trigger, correlation_id: 'c-500' }, 'm-500');
     expect((await push(message)).status).toBe(500);
     expect((await push(message)).status).toBe(500);
     expect((await push(message)).status).toBe(204);
-    expect(exports().filter((e) => e.messageId === 'm-500')).toHaveLength(1);
+    expect(exports().filter((e) => e.messageId === 'm-500')).toEqual([expect.objectContaining({ duplicate: false })]);
+    await platform.deliveriesSettled();
+    expect(completions('c-500')).toHaveLength(1);
   });
 });

@@ -1,5 +1,17 @@
+/**
+ * The precompute service's `POST {precomputeUrl}/process-date`, as the local platform simulates it: the named
+ * processors run in order, the answer is ALWAYS 200 `completed` with one result per processor (the caller checks
+ * each), successes publish their completion (backfill_mode alone does not silence phase 4: only
+ * skip_downstream_trigger does), failures never publish, and `AUTO` is yesterday in UTC.
+ */
 import { loadConfig } from '../../config/load';
-import { startLocalPlatform, type LocalPlatform, type RunEvent, type Scenario } from '../../local-platform';
+import {
+  startLocalPlatform,
+  type LocalPlatform,
+  type PublishEvent,
+  type RunEvent,
+  type Scenario,
+} from '../../local-platform';
 import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
 
 const config = loadConfig({}, { platform: { requestTimeoutSeconds: 0.3 } });
@@ -11,7 +23,13 @@ let platform: LocalPlatform;
 
 beforeAll(async () => {
   receiver = await startPushReceiver();
-  platform = await startLocalPlatform({ config, scenario: FAST, publishUrl: receiver.url, port: 0 });
+  platform = await startLocalPlatform({
+    config,
+    scenario: FAST,
+    publishUrl: receiver.url,
+    port: 0,
+    noDaySimulation: true,
+  });
 });
 afterAll(async () => {
   await platform.close();
@@ -19,21 +37,29 @@ afterAll(async () => {
 });
 beforeEach(() => platform.setScenario(FAST));
 
-async function processDate(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${platform.url}/phase4/process-date`, {
+async function processDate(body: unknown, headers: Record<string, string> = {}, target: LocalPlatform = platform) {
+  const res = await fetch(`${target.url}/phase4/process-date`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   const text = await res.text();
-  await platform.deliveriesSettled();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  await target.deliveriesSettled();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined, headers: res.headers };
 }
 const published = (date: string) =>
+  platform
+    .events()
+    .filter(
+      (e): e is PublishEvent => e.type === 'publish' && e.topic === config.topics[4] && e.message.game_date === date,
+    )
+    .map((e) => e.message);
+const acked = (date: string) =>
   receiver.acked().filter((m) => m.phase === 'phase_4_precompute' && m.game_date === date);
 
 describe('POST /phase4/process-date', () => {
-  it('runs all five in order for an empty list and publishes one completion per processor', async () => {
+  it('runs all five in order for an empty list and publishes one class-name completion per processor', async () => {
     const res = await processDate({
       analysis_date: '2025-12-29',
       processors: [],
@@ -41,35 +67,62 @@ describe('POST /phase4/process-date', () => {
       trigger_source: 'gameday',
     });
     expect(res.status).toBe(200);
-    expect(res.body.status).toBe('completed');
+    expect(res.body).toMatchObject({ status: 'completed', analysis_date: '2025-12-29', correlation_id: 'c-4' });
     expect(res.body.results.map((r: { processor: string }) => r.processor)).toEqual(CLASSES);
     for (const result of res.body.results) {
-      expect(result.status).toBe('success');
+      expect(result).toMatchObject({ status: 'success', stats: { record_count: expect.any(Number), published: true } });
       expect(result.stats.record_count).toBeGreaterThan(0);
+      expect(result.stats.execution_id).toMatch(/^[0-9a-f]{8}$/);
     }
-    const messages = published('2025-12-29');
+    const messages = acked('2025-12-29');
     expect(messages.map((m) => m.processor_name)).toEqual(CLASSES);
     const mlfs = messages.find((m) => m.processor_name === 'MLFeatureStoreProcessor')!;
     expect(mlfs).toMatchObject({
+      phase: 'phase_4_precompute',
       output_table: 'ml_feature_store_v2',
       output_dataset: 'nba_predictions',
       correlation_id: 'c-4',
       trigger_source: 'gameday',
+      status: 'success',
+      record_count: 11 * 26,
+      metadata: { total_runtime: 0.005, rows_processed: 11 * 26, rows_skipped: 0 },
     });
+    expect(mlfs.execution_id).toBe(res.body.results[4].stats.execution_id);
     expect(messages.find((m) => m.processor_name === 'PlayerDailyCacheProcessor')?.output_dataset).toBe(
       'nba_precompute',
     );
+    expect(messages.find((m) => m.processor_name === 'TeamDefenseZoneAnalysisProcessor')?.record_count).toBe(22);
     expect(receiver.received.find((r) => r.message === mlfs)?.envelope.subscription).toBe(
       'projects/nba-props-platform/subscriptions/nba-phase4-precompute-complete-gameday',
     );
   });
 
+  it('without a correlation_id or trigger_source: "manual", and the execution id as correlation id', async () => {
+    const res = await processDate({ analysis_date: '2025-11-09', processors: ['PlayerShotZoneAnalysisProcessor'] });
+    expect(res.body.correlation_id).toBeNull();
+    const [message] = published('2025-11-09');
+    expect(message).toMatchObject({ trigger_source: 'manual', processor_name: 'PlayerShotZoneAnalysisProcessor' });
+    expect(message.correlation_id).toBe(message.execution_id);
+  });
+
+  it('backfill_mode alone still publishes (failure mode 6 is phase 3 only); skip_downstream_trigger does not', async () => {
+    const backfill = await processDate({ analysis_date: '2025-11-12', processors: [], backfill_mode: true });
+    expect(backfill.status).toBe(200);
+    expect(backfill.body.results.every((r: { stats: { published: boolean } }) => r.stats.published)).toBe(true);
+    expect(published('2025-11-12').map((m) => m.processor_name)).toEqual(CLASSES);
+
+    const skipped = await processDate({ analysis_date: '2025-11-17', processors: [], skip_downstream_trigger: true });
+    expect(skipped.status).toBe(200);
+    expect(
+      skipped.body.results.map((r: { status: string; stats: { published: boolean } }) => [r.status, r.stats.published]),
+    ).toEqual(CLASSES.map(() => ['success', false]));
+    expect(published('2025-11-17')).toEqual([]);
+    const runs = platform.events().filter((e): e is RunEvent => e.type === 'run' && e.gameDate === '2025-11-17');
+    expect(runs.map((r) => r.outcome)).toEqual(CLASSES.map(() => 'suppressed'));
+  });
+
   it('ALWAYS answers 200, with a failed result for the first N calls (resultFailedTimes), publishing only successes', async () => {
-    platform.setScenario({
-      name: 'pdc-flaky',
-      defaultDelayMs: 5,
-      processors: { player_daily_cache: { resultFailedTimes: 1 } },
-    });
+    platform.setScenario({ ...FAST, processors: { player_daily_cache: { resultFailedTimes: 1 } } });
     const first = await processDate({ analysis_date: '2025-11-10', processors: ['PlayerDailyCacheProcessor'] });
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('completed');
@@ -77,23 +130,21 @@ describe('POST /phase4/process-date', () => {
       expect.objectContaining({
         processor: 'PlayerDailyCacheProcessor',
         status: 'failed',
-        error: expect.any(String),
-        stats: expect.objectContaining({ record_count: 0 }),
+        error: expect.stringContaining('PlayerDailyCacheProcessor failed'),
+        stats: expect.objectContaining({ record_count: 0, published: false }),
       }),
     ]);
     expect(published('2025-11-10')).toHaveLength(0);
 
     const second = await processDate({ analysis_date: '2025-11-10', processors: ['PlayerDailyCacheProcessor'] });
-    expect(second.status).toBe(200);
-    expect(second.body.results[0].status).toBe('success');
+    expect(second.body.results[0]).toMatchObject({ status: 'success', stats: { published: true } });
     expect(published('2025-11-10').map((m) => m.processor_name)).toEqual(['PlayerDailyCacheProcessor']);
   });
 
-  it('a `failed` processor answers 200 with a failed result and publishes status failed', async () => {
+  it('a `failed` processor answers 200 with a failed result and publishes nothing (phase 4 publishes only successes)', async () => {
     platform.setScenario({
-      name: 'tdza-fails',
-      defaultDelayMs: 5,
-      processors: { team_defense_zone_analysis: { behaviour: 'failed' } },
+      ...FAST,
+      processors: { team_defense_zone_analysis: { behaviour: 'failed', errorMessage: 'zone query failed' } },
     });
     const res = await processDate({
       analysis_date: '2025-11-11',
@@ -101,19 +152,10 @@ describe('POST /phase4/process-date', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['failed', 'success']);
-    const messages = published('2025-11-11');
-    expect(messages.find((m) => m.processor_name === 'TeamDefenseZoneAnalysisProcessor')).toMatchObject({
-      status: 'failed',
-      error_message: expect.any(String),
-    });
-    expect(messages.find((m) => m.processor_name === 'PlayerShotZoneAnalysisProcessor')?.status).toBe('success');
-  });
-
-  it('backfill_mode runs the processors and publishes nothing', async () => {
-    const res = await processDate({ analysis_date: '2025-11-12', processors: [], backfill_mode: true });
-    expect(res.status).toBe(200);
-    expect(res.body.results.every((r: { status: string }) => r.status === 'success')).toBe(true);
-    expect(published('2025-11-12')).toHaveLength(0);
+    expect(res.body.results[0]).toMatchObject({ error: 'zone query failed', stats: { published: false } });
+    expect(published('2025-11-11').map((m) => [m.processor_name, m.status])).toEqual([
+      ['PlayerShotZoneAnalysisProcessor', 'success'],
+    ]);
   });
 
   it('an Idempotency-Key replays the first answer per call without running again', async () => {
@@ -132,42 +174,65 @@ describe('POST /phase4/process-date', () => {
     expect(published('2025-11-13')).toHaveLength(2);
   });
 
-  it('answers 500 to the first N calls naming a processor', async () => {
-    platform.setScenario({
-      name: 'mlfs-500',
-      defaultDelayMs: 5,
-      processors: { ml_feature_store: { http500Times: 1 } },
-    });
+  it('answers 403 and 500 to the first N calls naming a processor (not kept for the Idempotency-Key)', async () => {
+    platform.setScenario({ ...FAST, processors: { ml_feature_store: { http500Times: 1, http403Times: 1 } } });
     const body = { analysis_date: '2025-11-14', processors: ['MLFeatureStoreProcessor'] };
-    const first = await processDate(body, { 'Idempotency-Key': 'mlfs' });
-    expect(first.status).toBe(500);
-    expect(first.body.message).toContain('ml_feature_store');
-    const second = await processDate(body, { 'Idempotency-Key': 'mlfs' });
-    expect(second.status).toBe(200);
+    const forbidden = await processDate(body, { 'Idempotency-Key': 'mlfs' });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.message).toContain('nba-phase4-precompute-processors');
+    const failed = await processDate(body, { 'Idempotency-Key': 'mlfs' });
+    expect(failed.status).toBe(500);
+    expect(failed.body.message).toContain('ml_feature_store');
+    const ok = await processDate(body, { 'Idempotency-Key': 'mlfs' });
+    expect(ok.status).toBe(200);
     expect(published('2025-11-14')).toHaveLength(1);
   });
 
-  it('a `never` processor hangs the call until the request timeout (504)', async () => {
-    platform.setScenario({
-      name: 'pcf-hangs',
-      defaultDelayMs: 5,
-      processors: { player_composite_factors: { behaviour: 'never' } },
-    });
-    const started = Date.now();
+  it('a `never` processor hangs the call until the request timeout (504); earlier ones published', async () => {
+    platform.setScenario({ ...FAST, processors: { player_composite_factors: { behaviour: 'never' } } });
     const res = await processDate({
       analysis_date: '2025-11-15',
-      processors: ['PlayerShotZoneAnalysisProcessor', 'PlayerCompositeFactorsProcessor'],
+      processors: ['PlayerShotZoneAnalysisProcessor', 'PlayerCompositeFactorsProcessor', 'MLFeatureStoreProcessor'],
     });
     expect(res.status).toBe(504);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(res.body.message).toContain('PlayerCompositeFactorsProcessor did not finish');
     expect(published('2025-11-15').map((m) => m.processor_name)).toEqual(['PlayerShotZoneAnalysisProcessor']);
+  });
+
+  it('AUTO is yesterday in UTC; TODAY and TOMORROW are in America/New_York', async () => {
+    // 22:30 on 2025-12-29 in New York, already 2025-12-30 in UTC: AUTO is the 29th, where ET's yesterday is the 28th.
+    const clock = new Date('2025-12-30T03:30:00Z');
+    const other = await startLocalPlatform({
+      config,
+      scenario: FAST,
+      publishUrl: receiver.url,
+      port: 0,
+      now: () => clock,
+      noDaySimulation: true,
+    });
+    try {
+      const date = async (analysis_date: string) =>
+        (await processDate({ analysis_date, processors: ['PlayerShotZoneAnalysisProcessor'] }, {}, other)).body
+          .analysis_date;
+      expect(await date('AUTO')).toBe('2025-12-29');
+      expect(await date('TODAY')).toBe('2025-12-29');
+      expect(await date('TOMORROW')).toBe('2025-12-30');
+      const morning = new Date('2025-12-29T15:00:00Z'); // 10:00 ET, the same date in both zones
+      clock.setTime(morning.getTime());
+      expect(await date('AUTO')).toBe('2025-12-28');
+      expect(await date('TODAY')).toBe('2025-12-29');
+    } finally {
+      await other.close();
+    }
   });
 
   it.each([
     [{ processors: [] }, 'analysis_date: is required'],
     [{ analysis_date: 'YESTERDAY' }, 'TODAY, TOMORROW, AUTO'],
+    [{ analysis_date: 'auto' }, 'is not a date'],
     [{ analysis_date: '2025-11-16', processors: ['PlayerGameSummaryProcessor'] }, '"PlayerGameSummaryProcessor"'],
     [{ analysis_date: '2025-11-16', strict_mode: 'no' }, 'strict_mode'],
+    [{ analysis_date: '2025-11-16', backfill_mode: 'true' }, 'backfill_mode'],
   ])('400 with a reason for %j', async (body, reason) => {
     const res = await processDate(body);
     expect(res.status).toBe(400);

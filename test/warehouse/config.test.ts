@@ -1,4 +1,6 @@
 import { loadConfig } from '../../config/load';
+import { minRowsForMode, requiredRows } from '../../activities/warehouse/gates';
+import { CYCLES } from '../../domain/cycles';
 
 describe('warehouse config', () => {
   it('defaults: the platform project, the five datasets and the gate thresholds', () => {
@@ -53,9 +55,6 @@ describe('warehouse config', () => {
 });
 
 describe('minimum rows scale with the slate', () => {
-  const { requiredRows } = jest.requireActual<typeof import('../../activities/warehouse/gates')>(
-    '../../activities/warehouse/gates',
-  );
   test('a full slate needs the configured minimum; smaller slates proportionally fewer, never zero', () => {
     expect(requiredRows(30, 15, 15)).toBe(30);
     expect(requiredRows(30, 16, 15)).toBe(30);
@@ -63,5 +62,53 @@ describe('minimum rows scale with the slate', () => {
     expect(requiredRows(100, 1, 15)).toBe(7);
     expect(requiredRows(30, 0, 15)).toBe(1);
     expect(requiredRows(0, 11, 15)).toBe(0);
+  });
+});
+
+describe("the phase-4 gate per cycle: the minimum-rows tables of the cycle's expected phase-3 processors", () => {
+  const config = loadConfig({});
+
+  test('overnight checks every table; tomorrow and same_day only the upcoming context (games not played yet)', () => {
+    expect(minRowsForMode(config, 'overnight')).toEqual(config.warehouse.gates.minRows);
+    expect(minRowsForMode(config, 'tomorrow')).toEqual({ upcoming_player_game_context: 50 });
+    expect(minRowsForMode(config, 'same_day')).toEqual({ upcoming_player_game_context: 50 });
+  });
+
+  test('follows config.lifecycle[cycle].phase3.expected', () => {
+    for (const cycle of CYCLES) {
+      const tables = new Set(
+        config.processors[3]
+          .filter((p) => config.lifecycle[cycle].phase3.expected.includes(p.name))
+          .map((p) => p.outputTable),
+      );
+      expect(Object.keys(minRowsForMode(config, cycle)).every((t) => tables.has(t))).toBe(true);
+    }
+    const changed = loadConfig(
+      {},
+      {
+        lifecycle: {
+          same_day: {
+            phase3: {
+              expected: ['upcoming_player_game_context', 'upcoming_team_game_context', 'player_game_summary'],
+              critical: ['upcoming_player_game_context'],
+              minimumComplete: 1,
+              carriedOver: [],
+              remedyAt: 'D 07:00',
+            },
+          },
+        },
+        warehouse: { gates: { minRows: { player_game_summary: 80, upcoming_team_game_context: 20 } } },
+      },
+    );
+    // minRows merges with the defaults: the three defaults (player_game_summary now 80) and the team context
+    expect(minRowsForMode(changed, 'same_day')).toEqual({
+      player_game_summary: 80,
+      upcoming_player_game_context: 50,
+      upcoming_team_game_context: 20,
+    });
+    expect(minRowsForMode(changed, 'tomorrow')).toEqual({
+      upcoming_player_game_context: 50,
+      upcoming_team_game_context: 20,
+    });
   });
 });

@@ -1,35 +1,37 @@
+/**
+ * The data gate in the date's workflow, on the time-skipping server: the tomorrow cycle's phase-4 step (D-1 17:30)
+ * behind a gate that fails. A failing gate leaves the step BLOCKED with the numbers, checks again on a durable
+ * timer, alerts GATE_FAILED once after the SLA, never lets the step trigger, and a `forcePhase` update with
+ * `skipGates` lets it through, recorded on the gate, in the operator actions and in the execution log.
+ */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataGateRequest, DataGateResult } from '../../activities';
-import type { GateCheckResult } from '../../domain/pipeline-state';
-import { forcePhaseUpdate } from '../../workflows/definitions';
-import { fakePlatform } from '../helpers/fake-activities';
-import {
-  analyticsCompletions,
-  pipelineWorker,
-  queryState,
-  signalAll,
-  startPipeline,
-  upstreamCompletions,
-} from '../helpers/pipeline-harness';
+import type { GamedayConfig } from '../../config/schema';
+import type { DayState, GateCheckResult, StepState } from '../../contracts/state';
+import { forcePhaseUpdate } from '../../contracts/workflow-api';
+import { realDelayUntil } from '../../domain/clock';
+import { dayTimeInstant } from '../../domain/day-times';
+import { dayConfig, dayState, dayWorker, startDay, type DayHandle } from '../helpers/day-harness';
+import { fakePlatform, type FakePlatform } from '../helpers/fake-platform';
 import { createTimeSkippingEnv } from '../helpers/tools';
 
-const DATE = '2025-12-29';
+const DATE = '2026-01-15';
 const RECHECK_MS = 5 * 60_000;
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-});
+}, 120_000);
 afterAll(async () => {
   await env?.teardown();
 });
 
 const short: GateCheckResult = {
-  check: 'min_rows:player_game_summary',
+  check: 'min_rows:upcoming_player_game_context',
   passed: false,
   observed: 40,
-  required: 100,
-  reason: `player_game_summary has 40 rows for ${DATE} (need >= 100)`,
+  required: 50,
+  reason: `upcoming_player_game_context has 40 rows for ${DATE} (need >= 50)`,
 };
 const enough: GateCheckResult = { ...short, passed: true, observed: 352, reason: 'enough' };
 
@@ -41,102 +43,194 @@ function gate(data: { arrived: boolean }) {
   };
 }
 
-async function toPhase4(
-  handle: Awaited<ReturnType<typeof startPipeline>>,
-  config: ReturnType<typeof fakePlatform>['config'],
-) {
-  await signalAll(handle, upstreamCompletions(config, DATE));
-  await signalAll(handle, analyticsCompletions(config, DATE, config.modes.overnight[3].expected));
+const at = (time: string) => dayTimeInstant(DATE, time, 'America/New_York');
+/** "HH:MM" (24-hour) in New York of a day-time instant. */
+const hhmm = (ms: number) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'America/New_York',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
+
+async function sleepUntil(fake: FakePlatform, time: string): Promise<void> {
+  await env.sleep(Math.max(1, realDelayUntil(fake.clock, at(time), await env.currentTimeMs())));
+}
+const phase4Step = (state: DayState): StepState => state.cycles.tomorrow.steps.find((s) => s.kind === 'phase4')!;
+const gateAlerts = (fake: FakePlatform) => fake.alerts.filter((a) => a.kind === 'GATE_FAILED');
+
+async function setup(overrides: Parameters<typeof fakePlatform>[0]['overrides']) {
+  const config: GamedayConfig = await dayConfig(env, DATE);
+  const fake = fakePlatform({ config, client: env.client, overrides });
+  const { worker, taskQueue } = await dayWorker(env, fake.activities);
+  return { config, fake, worker, taskQueue };
 }
 
-test('a failing gate blocks the phase with its numbers, alerts once after the SLA, and moves on when data arrives', async () => {
+/**
+ * Runs the date's day with the worker until `body` is done, then terminates it: a day left running would hold the
+ * time-skipping server's clock for the next test.
+ */
+async function withDay(
+  setupDone: Awaited<ReturnType<typeof setup>>,
+  body: (handle: DayHandle) => Promise<void>,
+): Promise<void> {
+  const { worker, taskQueue } = setupDone;
+  await worker.runUntil(async () => {
+    const handle = await startDay(env, taskQueue, { gameDate: DATE });
+    try {
+      await body(handle);
+    } finally {
+      await env.client.workflow
+        .getHandle(handle.workflowId)
+        .terminate('test over')
+        .catch(() => undefined);
+    }
+  });
+}
+
+test('a failing gate blocks the step with its numbers, re-checks on a timer, alerts once after the SLA, never triggers', async () => {
   const data = { arrived: false };
-  const fake = fakePlatform({ checkDataGate: gate(data) });
-  const { worker, taskQueue } = await pipelineWorker(env, fake.activities);
-  await worker.runUntil(async () => {
-    const handle = await startPipeline(env, taskQueue, { gameDate: DATE });
-    await toPhase4(handle, fake.config);
-    await env.sleep('1 minute');
-    const blocked = await queryState(handle);
+  const day = await setup({ checkDataGate: gate(data) });
+  const { fake } = day;
+  await withDay(day, async (handle) => {
+    await sleepUntil(fake, 'D-1 17:31');
+    const blocked = await dayState(env, handle);
+    // phase 3 was in (the 17:00 remedy's completions): the step passed its time and met its gate
+    expect(blocked.cycles.tomorrow.steps.find((s) => s.kind === 'phase3')?.status).toBe('DONE');
+    const step = phase4Step(blocked);
+    expect(step.status).toBe('BLOCKED');
     expect(blocked.status).toBe('BLOCKED');
-    expect(blocked.phases[4].status).toBe('BLOCKED');
-    expect(blocked.phases[4].error).toBe(
-      `data gate: min_rows:player_game_summary: player_game_summary has 40 rows for ${DATE} (need >= 100)`,
-    );
-    expect(blocked.phases[4].gate).toMatchObject({ status: 'BLOCKED', checks: [short] });
-    expect(blocked.phases[4].triggeredAt).toBeUndefined();
-    expect(fake.calls.some((c) => c.name === 'runPrecomputeProcessor')).toBe(false);
+    expect(blocked.currentPhase).toBe(4);
+    expect(step.error).toBe(`data gate: min_rows:upcoming_player_game_context: ${short.reason}`);
+    expect(step.gate).toMatchObject({ status: 'BLOCKED', attempts: 1, checks: [short], reason: short.reason });
+    expect(hhmm(Date.parse(step.gate!.lastCheckedAt!))).toBe('17:30');
+    expect(hhmm(Date.parse(step.gate!.nextCheckAt!))).toBe('17:35');
+    expect(step.triggeredAt).toBeUndefined();
+    expect(fake.of('checkDataGate').map((c) => c.args[0])).toEqual([{ gameDate: DATE, phase: 4, mode: 'tomorrow' }]);
+    expect(fake.of('runPrecomputeProcessor')).toEqual([]);
 
-    await env.sleep('12 minutes');
-    expect(fake.alerts.filter((a) => a.kind === 'GATE_FAILED')).toHaveLength(0);
-    await env.sleep('4 minutes');
-    const late = await queryState(handle);
-    expect(late.phases[4].status).toBe('BLOCKED');
-    expect(late.phases[4].gate!.attempts).toBeGreaterThanOrEqual(4);
-    await env.sleep('1 hour');
-    const alerts = fake.alerts.filter((a) => a.kind === 'GATE_FAILED');
+    // re-checked every 5 minutes; no alert before the 15-minute SLA
+    await sleepUntil(fake, 'D-1 17:44');
+    expect(fake.of('checkDataGate').map((c) => hhmm(c.at))).toEqual(['17:30', '17:35', '17:40']);
+    expect(phase4Step(await dayState(env, handle)).gate?.attempts).toBe(3);
+    expect(gateAlerts(fake)).toEqual([]);
+
+    await sleepUntil(fake, 'D-1 18:31');
+    const late = await dayState(env, handle);
+    expect(phase4Step(late)).toMatchObject({ status: 'BLOCKED', gate: { status: 'BLOCKED', attempts: 13 } });
+    expect(phase4Step(late).triggeredAt).toBeUndefined();
+    expect(late.alerts.filter((a) => a.kind === 'GATE_FAILED')).toHaveLength(1);
+    const alerts = gateAlerts(fake);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].message).toMatch(/phase 4 \(precompute\) of 2025-12-29 is blocked by its data gate/);
-    expect(alerts[0].message).toMatch(/40 rows .* \(need >= 100\)/);
-    expect(alerts[0].fixCommand).toMatch(/--phase 4 .*--skip-gates/);
-    expect((await queryState(handle)).phases[4].triggeredAt).toBeUndefined();
+    expect(alerts[0]).toMatchObject({ phase: 4, cycle: 'tomorrow', gameDate: DATE });
+    expect(alerts[0].message).toContain(`${DATE}: `);
+    expect(alerts[0].message).toContain('is blocked by its data gate for 15 min');
+    expect(alerts[0].message).toContain('40 rows for 2026-01-15 (need >= 50)');
+    expect(alerts[0].fixCommand).toBe(`gameday force ${DATE} --phase 4 --reason "data gate" --skip-gates`);
+    expect(hhmm(Date.parse(alerts[0].raisedAt))).toBe('17:45');
+    expect(fake.of('runPrecomputeProcessor')).toEqual([]);
 
+    // the data arrives: the next check passes and phase 4 runs
     data.arrived = true;
-    const result = await handle.result();
-    expect(result.status).toBe('COMPLETE');
-    expect(result.phases[4].gate).toMatchObject({ status: 'PASSED' });
-    expect(result.phases[4].error).toBeUndefined();
-    const waited = Date.parse(result.phases[4].gate!.passedAt!) - Date.parse(result.phases[4].gate!.firstCheckedAt!);
-    expect(waited).toBeGreaterThan(75 * 60_000);
-  });
-  expect(fake.calls.filter((c) => c.name === 'runPrecomputeProcessor')).toHaveLength(5);
-  const rows = fake.executionLog;
-  expect(new Set(rows.map((r) => r.executionId)).size).toBe(rows.length);
-  const gateRows = rows.filter((r) => r.processorName === 'data_gate' && r.phase === 'phase_4_precompute');
-  expect(gateRows.filter((r) => r.status === 'gate_blocked').length).toBeGreaterThanOrEqual(5);
-  expect(gateRows.filter((r) => r.status === 'gate_passed')).toHaveLength(1);
-  expect(gateRows[0]).toMatchObject({
-    recordsProcessed: 40,
-    dataDate: DATE,
-    errorMessage: expect.stringMatching(/40 rows/),
-  });
-  expect(rows.filter((r) => r.status === 'alert_gate_failed')).toHaveLength(1);
-  expect(rows.filter((r) => r.status === 'triggered').map((r) => r.phase)).toEqual(
-    // phase 3 had all its completions before its trigger, so it was never triggered
-    ['phase_4_precompute', 'phase_5_predictions', 'phase_6_export'],
-  );
-  expect(rows.every((r) => r.correlationId.startsWith(`gameday-${DATE}`))).toBe(true);
-});
+    await sleepUntil(fake, 'D-1 18:40');
+    const passed = phase4Step(await dayState(env, handle));
+    expect(passed.status).toBe('DONE');
+    expect(passed.error).toBeUndefined();
+    expect(passed.gate).toMatchObject({ status: 'PASSED', attempts: 14, checks: [enough] });
+    expect(hhmm(Date.parse(passed.gate!.passedAt!))).toBe('18:35');
+    expect(hhmm(Date.parse(passed.triggeredAt!))).toBe('18:35');
+    expect(fake.of('runPrecomputeProcessor')).toHaveLength(5);
+    expect(fake.of('runPrecomputeProcessor').every((c) => hhmm(c.at) === '18:35')).toBe(true);
 
-test('forcePhase with skipGates lets a blocked phase through, recorded on the gate and in the log', async () => {
-  const fake = fakePlatform({ checkDataGate: gate({ arrived: false }) });
-  const { worker, taskQueue } = await pipelineWorker(env, fake.activities);
-  await worker.runUntil(async () => {
-    const handle = await startPipeline(env, taskQueue, { gameDate: DATE });
-    await toPhase4(handle, fake.config);
-    await env.sleep('6 minutes');
-    expect((await queryState(handle)).phases[4].status).toBe('BLOCKED');
+    const rows = fake.executionLog.filter((r) => r.processorName === 'data_gate' && r.phase === 'phase_4_precompute');
+    expect(rows.filter((r) => r.status === 'gate_blocked')).toHaveLength(13);
+    expect(rows.filter((r) => r.status === 'gate_passed')).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      dataDate: DATE,
+      recordsProcessed: 40,
+      errorMessage: `min_rows:upcoming_player_game_context: ${short.reason}`,
+    });
+    expect(new Set(rows.map((r) => r.executionId)).size).toBe(rows.length);
+    expect(fake.executionLog.filter((r) => r.status === 'alert_gate_failed')).toHaveLength(1);
+    const triggered = fake.executionLog.filter((r) => r.status === 'triggered' && r.phase === 'phase_4_precompute');
+    expect(triggered).toHaveLength(1);
+    expect(Date.parse(triggered[0].triggeredAt)).toBeGreaterThanOrEqual(at('D-1 18:35'));
+  });
+}, 180_000);
 
-    // A force without skipGates restarts the phase behind the same gate.
-    await handle.executeUpdate(forcePhaseUpdate, { args: [{ phase: 4, reason: 'retry', user: 'oncall' }] });
+test('forcePhase without skipGates restarts the step behind the same gate; with skipGates it passes, recorded', async () => {
+  const day = await setup({ checkDataGate: gate({ arrived: false }) });
+  const { fake } = day;
+  await withDay(day, async (handle) => {
+    await sleepUntil(fake, 'D-1 17:36');
+    expect(phase4Step(await dayState(env, handle))).toMatchObject({ status: 'BLOCKED', gate: { attempts: 2 } });
+
+    const retry = await handle.executeUpdate(forcePhaseUpdate, {
+      args: [{ phase: 4, reason: 'retry', user: 'oncall' }],
+    });
+    expect(retry.applied).toBe(true);
+    expect(retry.step).toBe('tomorrow/phase4');
+    expect(retry.outcome).not.toContain('data gates skipped');
     await env.sleep('1 minute');
-    expect((await queryState(handle)).phases[4].status).toBe('BLOCKED');
+    const still = phase4Step(await dayState(env, handle));
+    expect(still).toMatchObject({ status: 'BLOCKED', restarts: 1, gate: { status: 'BLOCKED', attempts: 3 } });
+    expect(fake.of('runPrecomputeProcessor')).toEqual([]);
 
-    await handle.executeUpdate(forcePhaseUpdate, {
+    const skip = await handle.executeUpdate(forcePhaseUpdate, {
       args: [{ phase: 4, reason: 'data verified by hand', user: 'oncall', skipGates: true }],
     });
-    const result = await handle.result();
-    expect(result.status).toBe('COMPLETE');
-    expect(result.phases[4].gate).toMatchObject({
-      status: 'SKIPPED',
-      reason: 'skipped by oncall: data verified by hand',
+    expect(skip.applied).toBe(true);
+    expect(skip.outcome).toContain('data gates skipped');
+    await env.sleep('1 minute');
+    const state = await dayState(env, handle);
+    const step = phase4Step(state);
+    expect(step.status).toBe('DONE');
+    expect(step.restarts).toBe(2);
+    expect(step.gate).toMatchObject({ status: 'SKIPPED', reason: 'skipped by oncall: data verified by hand' });
+    expect(step.triggeredAt).toBeDefined();
+    expect(state.operatorActions.map((a) => [a.action, a.phase, a.skipGates, a.user])).toEqual([
+      ['forcePhase', 4, false, 'oncall'],
+      ['forcePhase', 4, true, 'oncall'],
+    ]);
+    expect(fake.of('runPrecomputeProcessor')).toHaveLength(5);
+    // the gate was not checked for the forced run
+    expect(fake.of('checkDataGate')).toHaveLength(3);
+    await sleepUntil(fake, 'D-1 18:00');
+    expect(gateAlerts(fake)).toEqual([]);
+    expect(fake.alerts.map((a) => a.kind)).toEqual(['PHASE_FORCED', 'PHASE_FORCED']);
+    const statuses = fake.executionLog.map((r) => r.status);
+    expect(statuses.filter((s) => s === 'gate_skipped')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'forced_skip_gates')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'forced')).toHaveLength(1);
+    expect(fake.executionLog.find((r) => r.status === 'gate_skipped')).toMatchObject({
+      triggerSource: 'operator:oncall',
+      errorMessage: 'skipped by oncall: data verified by hand',
     });
-    expect(result.operatorActions.map((a) => a.skipGates)).toEqual([false, true]);
   });
-  expect(fake.calls.filter((c) => c.name === 'runPrecomputeProcessor')).toHaveLength(5);
-  expect(fake.alerts.filter((a) => a.kind === 'GATE_FAILED')).toHaveLength(0);
-  const statuses = fake.executionLog.map((r) => r.status);
-  expect(statuses.filter((s) => s === 'gate_skipped')).toHaveLength(1);
-  expect(statuses.filter((s) => s === 'forced_skip_gates')).toHaveLength(1);
-  expect(statuses.filter((s) => s === 'forced')).toHaveLength(1);
-});
+}, 180_000);
+
+test('a gate whose warehouse query fails blocks the step with the error, and never lets it trigger', async () => {
+  const day = await setup({
+    checkDataGate: async () => {
+      throw new Error('BigQuery: 503 Service Unavailable');
+    },
+  });
+  const { fake } = day;
+  await withDay(day, async (handle) => {
+    await sleepUntil(fake, 'D-1 17:40');
+    const step = phase4Step(await dayState(env, handle));
+    expect(step.status).toBe('BLOCKED');
+    expect(step.gate?.checks).toEqual([
+      {
+        check: 'warehouse',
+        passed: false,
+        observed: 0,
+        required: 1,
+        reason: 'gate query failed: BigQuery: 503 Service Unavailable',
+      },
+    ]);
+    expect(step.error).toBe('data gate: warehouse: gate query failed: BigQuery: 503 Service Unavailable');
+    expect(step.triggeredAt).toBeUndefined();
+    expect(fake.of('runPrecomputeProcessor')).toEqual([]);
+  });
+}, 180_000);

@@ -4,13 +4,15 @@ import type { ExecutionLogEvent } from '../../activities';
 import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
 import { startLocalPlatform } from '../../local-platform';
-import { gamesFor } from '../../local-platform/schedule';
+import { gameCount, gamesFor } from '../../local-platform/schedule';
+import { minRowsForMode } from '../../activities/warehouse/gates';
+import { CYCLES } from '../../domain/cycles';
 import { startPushReceiver } from '../../local-platform/testing/push-receiver';
 import { applyWarehouse, exitCodeFor, type WarehouseChange } from '../../warehouse/apply';
 import { createBigQueryClient, plain, runQuery } from '../../warehouse/client';
 import { emulatorUnavailableReason, startBigQueryEmulator, type BigQueryEmulator } from '../../warehouse/emulator';
-import { tableRows } from '../../warehouse/rows';
-import { bigQuerySink, insertRows, seedDate, seedDemoDates } from '../../warehouse/seed';
+import { scheduleRows, tableRows } from '../../warehouse/rows';
+import { bigQuerySink, clearDate, insertRows, seedDate, seedDemoDates, seedSchedule } from '../../warehouse/seed';
 import { TABLES } from '../../warehouse/tables';
 
 // Jest cannot run teeny-request's dynamic import of node-fetch: see teeny-request-shim.ts.
@@ -116,12 +118,62 @@ suite('warehouse against the BigQuery emulator', () => {
     });
   });
 
-  describe('games scheduled', () => {
+  describe('games scheduled and Final', () => {
     it('deduplicates the schedule per (game_id, game_date) and leaves out postponed games', async () => {
       expect(await activities.countScheduledGames(STUCK)).toBe(11);
       expect(await activities.countScheduledGames(COMPLETE)).toBe(15);
       expect(await activities.countScheduledGames(POSTPONED)).toBe(0);
       expect(await activities.countScheduledGames('2025-12-25')).toBe(0);
+      // every seeded game has a stale "scheduled" row besides its Final one: counted once, as Final
+      expect(await activities.countFinalGames(COMPLETE)).toEqual({ total: 15, final: 15 });
+      expect(await activities.countFinalGames(POSTPONED)).toEqual({ total: 0, final: 0 });
+    });
+
+    it('countFinalGames: the highest status per game wins, whatever the order the rows were written in', async () => {
+      const date = '2025-12-20';
+      const [a, b, c, d] = gamesFor(date, { name: 'seed', gamesByDate: { [date]: 4 } }, now);
+      const t0 = new Date('2025-12-20T17:00:00Z');
+      const t1 = new Date('2025-12-21T04:00:00Z');
+      const t2 = new Date('2025-12-21T06:00:00Z');
+      const row = (game: typeof a, status: 1 | 2 | 3, text: string, at: Date) =>
+        scheduleRows(date, [{ ...game, game_status: status, game_status_text: text }], at);
+      await clearDate(bq, config, date);
+      await insertRows(bq, config, 'nbac_schedule', [
+        // a: Final, then a late scrape still saying Live (newest row, lower status)
+        ...row(a, 1, '7:00 pm ET', t0),
+        ...row(a, 3, 'Final', t1),
+        ...row(a, 2, 'Live', t2),
+        // b: still live
+        ...row(b, 1, '7:30 pm ET', t0),
+        ...row(b, 2, 'Live', t2),
+        // c: Final, scraped twice (the legacy count said two Final games)
+        ...row(c, 3, 'Final', t1),
+        ...row(c, 3, 'Final', t2),
+        // d: postponed
+        ...row(d, 1, '8:00 pm ET', t0),
+        ...row(d, 1, 'Postponed', t2),
+      ]);
+      expect(await activities.countScheduledGames(date)).toBe(3);
+      expect(await activities.countFinalGames(date)).toEqual({ total: 3, final: 2 });
+    });
+
+    it("seedSchedule writes the local platform's slate of many dates, statuses as of the given time", async () => {
+      const dates = ['2026-01-20', '2026-01-21', '2026-01-22'];
+      const expected = dates.map((d) => gameCount(d, { name: 'seed' }));
+      expect(expected.every((n) => n > 0)).toBe(true);
+      // noon ET on the 21st: the 20th is played, the 21st and 22nd are not
+      const written = await seedSchedule(bq, config, dates, new Date('2026-01-21T17:00:00Z'));
+      expect(written).toBe(expected.reduce((sum, n) => sum + n, 0));
+      expect(await Promise.all(dates.map((d) => activities.countScheduledGames(d)))).toEqual(expected);
+      expect(await Promise.all(dates.map((d) => activities.countFinalGames(d)))).toEqual([
+        { total: expected[0], final: expected[0] },
+        { total: expected[1], final: 0 },
+        { total: expected[2], final: 0 },
+      ]);
+      // the next morning the 21st is Final: its games are not counted twice
+      await seedSchedule(bq, config, ['2026-01-21'], new Date('2026-01-22T12:00:00Z'));
+      expect(await activities.countScheduledGames('2026-01-21')).toBe(expected[1]);
+      expect(await activities.countFinalGames('2026-01-21')).toEqual({ total: expected[1], final: expected[1] });
     });
   });
 
@@ -139,17 +191,63 @@ suite('warehouse against the BigQuery emulator', () => {
       expect(gate.checks[3].reason).toBe(`analytics covers 15/15 scheduled games by team pair (100%, need >= 80%)`);
     });
 
-    it('before phase 4 on a same-day run: only the upcoming context is checked (games not played yet)', async () => {
-      const overnight = await activities.checkDataGate({ gameDate: SHORT, phase: 4, mode: 'overnight' });
-      expect(overnight.checks.map((c) => c.check)).toContain('schedule_coverage');
+    it("before phase 4, per cycle: only the tables of the cycle's expected phase-3 processors", async () => {
+      for (const cycle of CYCLES) {
+        const gate = await activities.checkDataGate({ gameDate: SHORT, phase: 4, mode: cycle });
+        const tables = Object.keys(minRowsForMode(config, cycle));
+        const rowChecks = gate.checks.filter((c) => c.check.startsWith('min_rows:')).map((c) => c.check);
+        expect(rowChecks).toEqual(tables.map((t) => `min_rows:${t}`));
+        // the coverage of played games only exists overnight
+        expect(gate.checks.some((c) => c.check === 'schedule_coverage')).toBe(cycle === 'overnight');
+      }
+      expect(config.lifecycle.same_day.phase3.expected).not.toContain('player_game_summary');
       const sameDay = await activities.checkDataGate({ gameDate: SHORT, phase: 4, mode: 'same_day' });
       expect(sameDay.checks.map((c) => c.check)).toEqual(['min_rows:upcoming_player_game_context']);
       expect(sameDay.checks[0]).toMatchObject({ passed: false, observed: 20, required: 27 });
-      const stuckDay = await activities.checkDataGate({ gameDate: STUCK, phase: 4, mode: 'tomorrow' });
-      expect(stuckDay).toMatchObject({
+      const tomorrow = await activities.checkDataGate({ gameDate: STUCK, phase: 4, mode: 'tomorrow' });
+      expect(tomorrow).toMatchObject({
+        enabled: true,
         passed: true,
-        checks: [expect.objectContaining({ check: 'min_rows:upcoming_player_game_context' })],
+        checks: [expect.objectContaining({ check: 'min_rows:upcoming_player_game_context', observed: 352 })],
       });
+      // no cycle: overnight
+      const overnight = await activities.checkDataGate({ gameDate: SHORT, phase: 4 });
+      expect(overnight.checks.map((c) => c.check)).toContain('schedule_coverage');
+    });
+
+    it('a cycle whose phase-3 rule expects the game summaries checks them too', async () => {
+      const wider = loadConfig(
+        {},
+        {
+          timeScale: 1,
+          warehouse: {
+            enabled: true,
+            apiEndpoint: emulator.apiEndpoint,
+            projectId: emulator.projectId,
+            location: 'US',
+          },
+          lifecycle: {
+            same_day: {
+              phase3: {
+                expected: ['upcoming_player_game_context', 'player_game_summary'],
+                critical: ['upcoming_player_game_context'],
+                minimumComplete: 1,
+                carriedOver: [],
+                remedyAt: 'D 07:00',
+              },
+            },
+          },
+        },
+      );
+      const gate = await createActivities(wider, { bigQuery: bq }).checkDataGate({
+        gameDate: SHORT,
+        phase: 4,
+        mode: 'same_day',
+      });
+      expect(gate.checks.map((c) => c.check)).toEqual([
+        'min_rows:player_game_summary',
+        'min_rows:upcoming_player_game_context',
+      ]);
     });
 
     it('before phase 4: fails on short data with the numbers in the reasons', async () => {
@@ -282,43 +380,50 @@ suite('warehouse against the BigQuery emulator', () => {
   });
 
   describe('local platform with the BigQuery sink', () => {
-    it('writes realistic rows when a phase runs, enough for the gate', async () => {
+    it('writes realistic rows when a phase runs (as many as its completion says), enough for the gate', async () => {
       const receiver = await startPushReceiver();
       const date = '2026-01-10';
+      const scenario = { name: 'sink', defaultDelayMs: 5, gamesByDate: { [date]: 4 } };
       const platform = await startLocalPlatform({
         config,
-        scenario: { name: 'sink', defaultDelayMs: 5, gamesByDate: { [date]: 4 } },
+        scenario,
         publishUrl: receiver.url,
         port: 0,
         now: () => now,
+        noDaySimulation: true,
         warehouse: bigQuerySink(bq, config),
       });
       try {
-        await seedDate(bq, config, date, gamesFor(date, { name: 'sink', gamesByDate: { [date]: 4 } }, now), {
-          nbac_schedule: true,
-        });
+        await seedDate(bq, config, date, gamesFor(date, scenario, now), { nbac_schedule: true });
         const res = await fetch(`${platform.url}/phase3/process-date-range`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ start_date: date, end_date: date }),
         });
         expect(res.status).toBe(200);
-        for (let i = 0; i < 200 && platform.events().filter((e) => e.type === 'run').length < 5; i++) {
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await receiver.waitFor((acked) => acked.length === 5, 30_000);
+        const counts = Object.fromEntries(receiver.acked().map((m) => [m.output_table, m.record_count]));
+        // player tables 26 rows per game, team tables 2
+        expect(counts).toMatchObject({
+          player_game_summary: 104,
+          team_defense_game_summary: 8,
+          upcoming_player_game_context: 104,
+        });
         const gate = await activities.checkDataGate({ gameDate: date, phase: 4 });
         expect(gate.checks.map((c) => [c.check, c.observed])).toEqual([
-          ['min_rows:player_game_summary', 128],
-          ['min_rows:team_defense_game_summary', 8],
-          ['min_rows:upcoming_player_game_context', 128],
+          ['min_rows:player_game_summary', counts.player_game_summary],
+          ['min_rows:team_defense_game_summary', counts.team_defense_game_summary],
+          ['min_rows:upcoming_player_game_context', counts.upcoming_player_game_context],
           ['schedule_coverage', 100],
         ]);
+        expect(gate.passed).toBe(true);
       } finally {
         await platform.close();
         await receiver.close();
       }
     });
   });
+
   describe('warehouse-apply, changed by hand (runs last: it alters tables)', () => {
     it('adds a missing column to its own table and reports drift it cannot fix', async () => {
       const table = bq.dataset('nba_orchestration').table('processor_execution_log');

@@ -450,8 +450,9 @@ export class Day {
     const applied: AppliedForce = { request, user };
     const outcomes: string[] = [];
     if (request.phase >= 4) {
+      // Phase 3 is finished as forced only if its 3 -> 4 rule has not held; once it has, it keeps watching.
       const phase3 = this.tracks.get('phase3');
-      if (phase3?.step && phase3.scope && !isStepFinished(phase3.step)) {
+      if (phase3?.step && phase3.scope && !isStepFinished(phase3.step) && !phase3.step.phase3?.decidedAt) {
         const finish: AppliedForce = { request, user, finish: true };
         phase3.force = finish;
         phase3.scope.cancel();

@@ -7,7 +7,9 @@ import type { Day } from '../day/day';
 /** What the day did not do. Empty for a complete day. */
 export function findGaps(state: DayState): string[] {
   const gaps: string[] = [];
-  if ((state.gamesScheduled ?? 0) > 0 && !state.predictions.ready) gaps.push('no prediction batch reached the bar');
+  // Predictions are a gap only for a day that lived a cycle making them (a backfill starts overnight).
+  const predicted = state.cycles.tomorrow.status !== 'SKIPPED' || state.cycles.same_day.status !== 'SKIPPED';
+  if (predicted && (state.gamesScheduled ?? 0) > 0 && !state.predictions.ready) gaps.push('no prediction batch reached the bar');
   const overnight = state.cycles.overnight;
   for (const kind of ['phase3', 'phase4', 'grading', 'results-export'] as const) {
     const step = overnight.steps.find((s) => s.kind === kind);

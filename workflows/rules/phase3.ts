@@ -66,7 +66,8 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
       });
       day.refresh();
     }
-    if ((remedyDue || now >= remedyAt) && !remedyAttempted && !progress.remedyTriggeredAt) {
+    // A force runs the remedy again (a fresh idempotency key) even if the scheduled one ran already.
+    if (!remedyAttempted && (remedyDue || (now >= remedyAt && !progress.remedyTriggeredAt))) {
       remedyDue = false;
       remedyAttempted = true;
       remedyFailed = !(await remedy(day, step, missing));
