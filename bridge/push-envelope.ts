@@ -1,6 +1,7 @@
 import type { Delivery } from '../domain/messages';
 
-export type DecodedPush = { ok: true; message: unknown; delivery: Delivery } | { ok: false; error: string; delivery?: Delivery };
+export type DecodedPush =
+  { ok: true; message: unknown; delivery: Delivery } | { ok: false; error: string; delivery?: Delivery };
 
 /**
  * Decodes a Pub/Sub push request body: `{message: {data (base64 JSON), messageId, message_id, publishTime,

@@ -24,7 +24,12 @@ export function routeMessage(interpretation: Interpretation, today: string, star
     case 'export':
       return interpretation.gameDate
         ? { action: 'signal', gameDate: interpretation.gameDate }
-        : { action: 'acknowledge', outcome: 'ignored', code: 'export_without_date', reason: 'export completion without a date' };
+        : {
+            action: 'acknowledge',
+            outcome: 'ignored',
+            code: 'export_without_date',
+            reason: 'export completion without a date',
+          };
     case 'ignored':
       return { action: 'acknowledge', outcome: 'ignored', code: interpretation.code, reason: interpretation.reason };
     case 'unusable':

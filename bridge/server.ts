@@ -55,7 +55,8 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     extra: { messageId?: string; gameDate?: string; workflowId?: string } = {},
   ) => {
     stats.record(outcome, code, { reason, messageId: extra.messageId, gameDate: extra.gameDate });
-    if (outcome !== 'delivered' && outcome !== 'duplicate') log(`acknowledged ${extra.messageId ?? ''} (${outcome}): ${reason}`);
+    if (outcome !== 'delivered' && outcome !== 'duplicate')
+      log(`acknowledged ${extra.messageId ?? ''} (${outcome}): ${reason}`);
     reply(res, 200, { acknowledged: true, outcome, reason, ...extra });
   };
 
@@ -81,7 +82,10 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     const route = routeMessage(interpretation, today(), config.bridge.startWindowDays);
     if (route.action === 'acknowledge') {
       if (messageId) recent.add(messageId);
-      return acknowledge(res, route.outcome, route.code, route.reason, { messageId, gameDate: 'gameDate' in interpretation ? interpretation.gameDate : undefined });
+      return acknowledge(res, route.outcome, route.code, route.reason, {
+        messageId,
+        gameDate: 'gameDate' in interpretation ? interpretation.gameDate : undefined,
+      });
     }
     let result;
     try {
@@ -95,12 +99,17 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       const why = (err as Error).message;
       if (kind === 'permanent') {
         if (messageId) recent.add(messageId);
-        return acknowledge(res, 'unusable', 'temporal_rejected', `Temporal refused the signal: ${why.slice(0, 200)}`, { messageId, gameDate: route.gameDate });
+        return acknowledge(res, 'unusable', 'temporal_rejected', `Temporal refused the signal: ${why.slice(0, 200)}`, {
+          messageId,
+          gameDate: route.gameDate,
+        });
       }
       stats.record('unavailable', kind);
       log(`Temporal did not take ${messageId ?? ''} (${kind}): ${why}`);
       res.setHeader('retry-after', '10');
-      return reply(res, kind === 'throttled' ? 429 : 503, { error: `Temporal is ${kind === 'throttled' ? 'throttling' : 'unavailable'}: ${why.slice(0, 300)}` });
+      return reply(res, kind === 'throttled' ? 429 : 503, {
+        error: `Temporal is ${kind === 'throttled' ? 'throttling' : 'unavailable'}: ${why.slice(0, 300)}`,
+      });
     }
     if (messageId) recent.add(messageId);
     if (!result.delivered) {
@@ -108,7 +117,11 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
         result.reason === 'closed'
           ? `the day of ${route.gameDate} is over (workflow ${result.workflowId} closed); the message changes nothing`
           : `no workflow runs for ${route.gameDate} and this message does not start one`;
-      return acknowledge(res, result.reason, result.reason, reason, { messageId, gameDate: route.gameDate, workflowId: result.workflowId });
+      return acknowledge(res, result.reason, result.reason, reason, {
+        messageId,
+        gameDate: route.gameDate,
+        workflowId: result.workflowId,
+      });
     }
     const what =
       interpretation.kind === 'completion'
@@ -124,7 +137,8 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
-    if (req.method === 'GET' && path === '/stats') return reply(res, 200, { ...stats.view(), recentMessageIds: recent.size });
+    if (req.method === 'GET' && path === '/stats')
+      return reply(res, 200, { ...stats.view(), recentMessageIds: recent.size });
     if (path !== '/pubsub/push') return reply(res, 404, { error: `no route ${req.method} ${shown(path, 80)}` });
     if (req.method !== 'POST') return reply(res, 405, { error: 'use POST' });
     return push(req, res);

@@ -1,5 +1,6 @@
 /** What the bridge did with what it received: counts per outcome and reason, and the newest unusable messages. */
-export type BridgeOutcome = 'delivered' | 'duplicate' | 'ignored' | 'unusable' | 'not_running' | 'closed' | 'unavailable';
+export type BridgeOutcome =
+  'delivered' | 'duplicate' | 'ignored' | 'unusable' | 'not_running' | 'closed' | 'unavailable';
 
 export interface BridgeSample {
   at: string;

@@ -9,7 +9,11 @@ const THROTTLED = 8; /* RESOURCE_EXHAUSTED */
  * or `permanent` (the message can never be delivered as it is: acknowledge it and record why).
  */
 export function temporalErrorKind(err: unknown): 'transient' | 'throttled' | 'permanent' {
-  const grpc = isGrpcServiceError(err) ? err : err instanceof ServiceError && isGrpcServiceError(err.cause) ? err.cause : undefined;
+  const grpc = isGrpcServiceError(err)
+    ? err
+    : err instanceof ServiceError && isGrpcServiceError(err.cause)
+      ? err.cause
+      : undefined;
   if (!grpc) return 'transient';
   if (grpc.code === THROTTLED) return 'throttled';
   if (PERMANENT_CODES.has(grpc.code)) return 'permanent';

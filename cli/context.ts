@@ -3,6 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import type { Client } from '@temporalio/client';
 import { connectClient, type ConnectionOverrides } from '../clients/temporal-connection';
 import { loadConfig } from '../config/load';
+import { workflowUiUrl } from '../domain/links';
 import type { GamedayConfig } from '../config/schema';
 import { EXIT, type ExitCode } from './exit-codes';
 import { CliError, toCliError, usageError } from './errors';
@@ -102,9 +103,7 @@ export class CliContext {
 
   /** The Temporal UI page of a run. */
   uiLink(workflowId: string, runId?: string): string {
-    const base = this.config.temporal.uiUrl.replace(/\/+$/, '');
-    const path = `${base}/namespaces/${encodeURIComponent(this.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
-    return runId ? `${path}/${encodeURIComponent(runId)}` : path;
+    return workflowUiUrl(this.config.temporal.uiUrl, this.namespace, workflowId, runId);
   }
 
   /** Prints the JSON value with --json, else the text lines. */

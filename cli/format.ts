@@ -22,21 +22,31 @@ function stepDetails(step: StepState, state: DayState, timeZone?: string): strin
       const runs = state.processors[`3:${name}`]?.runs ?? [];
       const counted = runs.find((r) => r.status === 'success' || r.status === 'partial');
       const mark = p.complete.includes(name) ? 'complete' : 'MISSING';
-      const extra = counted ? ` (${time(counted.at, timeZone)}${counted.recordCount !== undefined ? `, ${counted.recordCount} records` : ''})` : '';
+      const extra = counted
+        ? ` (${time(counted.at, timeZone)}${counted.recordCount !== undefined ? `, ${counted.recordCount} records` : ''})`
+        : '';
       lines.push(`      ${name}: ${mark}${p.critical.includes(name) ? ' [critical]' : ''}${extra}`);
     }
     if (p.decision) lines.push(`      3 -> 4: ${p.decision}`);
-    if (p.remedyTriggeredAt) lines.push(`      remedy at ${time(p.remedyTriggeredAt, timeZone)}: ran ${(p.remedyProcessors ?? []).join(', ')}`);
+    if (p.remedyTriggeredAt)
+      lines.push(
+        `      remedy at ${time(p.remedyTriggeredAt, timeZone)}: ran ${(p.remedyProcessors ?? []).join(', ')}`,
+      );
   }
   if (step.precompute?.length) {
-    lines.push(`      ${step.precompute.map((r) => `${r.processor} ${r.status}${r.recordCount !== undefined ? ` (${r.recordCount})` : ''}`).join(', ')}`);
+    lines.push(
+      `      ${step.precompute.map((r) => `${r.processor} ${r.status}${r.recordCount !== undefined ? ` (${r.recordCount})` : ''}`).join(', ')}`,
+    );
   }
   if (step.phase4?.decision && !isStepFinished(step)) lines.push(`      4 -> 5: ${step.phase4.decision}`);
   if (step.batch?.batchId) {
     const b = step.batch;
-    lines.push(`      batch ${b.batchId}${b.completionPct !== undefined ? `: ${b.completionPct}%` : ''}${b.completedPlayers !== undefined ? ` (${b.completedPlayers}/${b.expectedPlayers ?? '?'} players)` : ''}`);
+    lines.push(
+      `      batch ${b.batchId}${b.completionPct !== undefined ? `: ${b.completionPct}%` : ''}${b.completedPlayers !== undefined ? ` (${b.completedPlayers}/${b.expectedPlayers ?? '?'} players)` : ''}`,
+    );
   }
-  if (step.gate && step.gate.status !== 'PASSED') lines.push(`      data gate ${step.gate.status}: ${step.gate.reason ?? ''}`);
+  if (step.gate && step.gate.status !== 'PASSED')
+    lines.push(`      data gate ${step.gate.status}: ${step.gate.reason ?? ''}`);
   return lines;
 }
 
@@ -47,7 +57,8 @@ export function renderState(run: DateRun, uiLink: string, timeZone?: string, bri
   const games = state?.gamesScheduled !== undefined ? ` · ${state.gamesScheduled} games` : '';
   const cycle = state?.cycle ?? run.searchAttributes.cycle;
   lines.push(`Day of ${run.gameDate}${games}${cycle ? ` · cycle ${cycle}` : ''} · ${status}`);
-  if (run.executionStatus !== 'RUNNING') lines.push(`Workflow: ${run.executionStatus.toLowerCase()} (run ${run.runId})`);
+  if (run.executionStatus !== 'RUNNING')
+    lines.push(`Workflow: ${run.executionStatus.toLowerCase()} (run ${run.runId})`);
   if (run.failure) lines.push(`Failure: ${run.failure}`);
   if (run.warning) lines.push(`Warning: ${run.warning}`);
   if (state) {
@@ -72,7 +83,8 @@ export function renderState(run: DateRun, uiLink: string, timeZone?: string, bri
       '',
       `Messages: ${m.received} received, ${m.counted} counted, ${m.duplicates} duplicates, ${m.ignored} ignored, ${m.unusable} unusable${reasons ? ` (${reasons})` : ''}`,
     );
-    for (const sample of m.recent.slice(-3)) lines.push(`  ${time(sample.receivedAt, timeZone)} ${sample.code}: ${sample.reason}`);
+    for (const sample of m.recent.slice(-3))
+      lines.push(`  ${time(sample.receivedAt, timeZone)} ${sample.code}: ${sample.reason}`);
     lines.push('');
     if (state.alerts.length) {
       lines.push(`Alerts (${state.alerts.length}):`);
@@ -91,7 +103,9 @@ export function renderState(run: DateRun, uiLink: string, timeZone?: string, bri
   if (bridge) {
     const unusable = bridge.byOutcome.unusable ?? 0;
     const ignored = bridge.byOutcome.ignored ?? 0;
-    lines.push(`Bridge (since ${time(bridge.since, timeZone)}): ${bridge.received} pushes, ${unusable} unusable and ${ignored} ignored acknowledged`);
+    lines.push(
+      `Bridge (since ${time(bridge.since, timeZone)}): ${bridge.received} pushes, ${unusable} unusable and ${ignored} ignored acknowledged`,
+    );
   }
   lines.push(`UI: ${uiLink}`);
   return lines;

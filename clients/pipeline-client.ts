@@ -7,13 +7,17 @@ import {
 } from '@temporalio/client';
 import type { GamedayConfig } from '../config/schema';
 import { GameDateKey } from '../contracts/search-attributes';
-import { PIPELINE_WORKFLOW_TYPE, processorCompletedSignal, type PipelineInput } from '../contracts/workflow-api';
+import {
+  PIPELINE_WORKFLOW_TYPE,
+  processorCompletedSignal,
+  type GameDatePipelineWorkflow,
+  type PipelineInput,
+} from '../contracts/workflow-api';
 import { assertGameDate } from '../domain/dates';
 import type { Delivery } from '../domain/messages';
 import { pipelineWorkflowId } from '../domain/run-settings';
-import type { gameDatePipeline } from '../workflows';
 
-export type PipelineHandle = WorkflowHandleWithFirstExecutionRunId<typeof gameDatePipeline>;
+export type PipelineHandle = WorkflowHandleWithFirstExecutionRunId<GameDatePipelineWorkflow>;
 
 export function workflowIdFor(config: GamedayConfig, gameDate: string): string {
   return pipelineWorkflowId(config.temporal.workflowIdPrefix, assertGameDate(gameDate));
@@ -45,7 +49,7 @@ export async function startOrAttach(
   const options = startOptions(config, input);
   const runningRunId = await runningRun(client, options.workflowId);
   try {
-    const handle = await client.workflow.start<typeof gameDatePipeline>(PIPELINE_WORKFLOW_TYPE, {
+    const handle = await client.workflow.start<GameDatePipelineWorkflow>(PIPELINE_WORKFLOW_TYPE, {
       ...options,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -73,7 +77,7 @@ async function runningRun(client: Client, workflowId: string): Promise<string | 
 
 /** Starts a new run of a date (terminating the one running, if any). */
 export async function rerun(client: Client, config: GamedayConfig, input: PipelineInput): Promise<PipelineHandle> {
-  return client.workflow.start<typeof gameDatePipeline>(PIPELINE_WORKFLOW_TYPE, {
+  return client.workflow.start<GameDatePipelineWorkflow>(PIPELINE_WORKFLOW_TYPE, {
     ...startOptions(config, input),
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     workflowIdConflictPolicy: 'TERMINATE_EXISTING',
@@ -103,13 +107,14 @@ export async function signalDate(
     try {
       await handle.signal(processorCompletedSignal, message, delivery);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return { delivered: false, workflowId: start.workflowId, reason: 'not_running' };
+      if (err instanceof WorkflowNotFoundError)
+        return { delivered: false, workflowId: start.workflowId, reason: 'not_running' };
       throw err;
     }
     return { delivered: true, workflowId: start.workflowId, started: false };
   }
   try {
-    const handle = await client.workflow.signalWithStart<typeof gameDatePipeline, [unknown, Delivery?]>(
+    const handle = await client.workflow.signalWithStart<GameDatePipelineWorkflow, [unknown, Delivery?]>(
       PIPELINE_WORKFLOW_TYPE,
       {
         ...start,

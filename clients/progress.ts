@@ -12,7 +12,10 @@ export class ProgressDiff {
     const current = new Map<string, string>();
     current.set('day', `${state.gameDate}: ${state.status} (cycle ${state.cycle})`);
     for (const cycle of Object.values(state.cycles)) {
-      current.set(`cycle:${cycle.cycle}`, `cycle ${cycle.cycle}: ${cycle.status}${cycle.note ? ` (${cycle.note})` : ''}`);
+      current.set(
+        `cycle:${cycle.cycle}`,
+        `cycle ${cycle.cycle}: ${cycle.status}${cycle.note ? ` (${cycle.note})` : ''}`,
+      );
       for (const step of cycle.steps) {
         if (step.status === 'PENDING' || (step.status === 'SKIPPED' && cycle.status === 'SKIPPED')) continue;
         // A step between two waits says nothing new.
@@ -22,7 +25,10 @@ export class ProgressDiff {
     }
     for (const alert of state.alerts) current.set(`alert:${alert.key}`, `ALERT ${alert.kind}: ${alert.message}`);
     state.operatorActions.forEach((a, i) =>
-      current.set(`action:${i}`, `operator ${a.user} ${a.action}${a.phase ? ` phase ${a.phase}` : ''}: ${a.reason}${a.outcome ? ` -> ${a.outcome}` : ''}`),
+      current.set(
+        `action:${i}`,
+        `operator ${a.user} ${a.action}${a.phase ? ` phase ${a.phase}` : ''}: ${a.reason}${a.outcome ? ` -> ${a.outcome}` : ''}`,
+      ),
     );
     for (const [key, line] of current) {
       if (this.previous.get(key) !== line && !line.endsWith(': PENDING')) lines.push(line);

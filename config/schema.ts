@@ -100,7 +100,15 @@ export const configSchema = z
     quorum: z.strictObject({ partialTriggerAfterMinutes: minutes }),
     phase4To5: z.strictObject({
       tiers: z
-        .array(z.strictObject({ minComplete: z.number().int().min(1).max(5), afterMinutes: z.number().min(0).max(24 * 60) }))
+        .array(
+          z.strictObject({
+            minComplete: z.number().int().min(1).max(5),
+            afterMinutes: z
+              .number()
+              .min(0)
+              .max(24 * 60),
+          }),
+        )
         .min(1),
     }),
     topics: z.strictObject({

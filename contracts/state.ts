@@ -29,15 +29,7 @@ export const SUCCESSFUL_DAY_STATUSES: readonly DayStatus[] = ['COMPLETE', 'NO_GA
 export const TROUBLED_STATUSES: readonly string[] = ['STUCK', 'BLOCKED', 'FAILED'];
 
 export type StepStatus =
-  | 'PENDING'
-  | 'WAITING'
-  | 'RUNNING'
-  | 'BLOCKED'
-  | 'STUCK'
-  | 'FAILED'
-  | 'DONE'
-  | 'SKIPPED'
-  | 'MISSED';
+  'PENDING' | 'WAITING' | 'RUNNING' | 'BLOCKED' | 'STUCK' | 'FAILED' | 'DONE' | 'SKIPPED' | 'MISSED';
 
 export const FINISHED_STEP_STATUSES: readonly StepStatus[] = ['DONE', 'SKIPPED', 'MISSED'];
 
@@ -142,7 +134,14 @@ export interface StepState {
   precompute?: PrecomputeResult[];
   batch?: BatchProgress;
   export?: { messageId?: string; updateLatest: boolean; exportTypes: string[]; count: number };
-  grading?: { checks: number; finalGames?: number; totalGames?: number; triggeredAt?: string; completedAt?: string; status?: string };
+  grading?: {
+    checks: number;
+    finalGames?: number;
+    totalGames?: number;
+    triggeredAt?: string;
+    completedAt?: string;
+    status?: string;
+  };
   /** A message arrived that moved it on (e.g. grading complete). */
   lastUpdateAt?: string;
 }

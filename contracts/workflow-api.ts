@@ -20,6 +20,9 @@ export interface PipelineInput {
   carried?: DayState;
 }
 
+/** The workflow's signature, for typed handles without importing workflow code. */
+export type GameDatePipelineWorkflow = (input: PipelineInput) => Promise<DayState>;
+
 /** A platform message exactly as published, with what its Pub/Sub delivery said (message ID, subscription). */
 export const processorCompletedSignal = defineSignal<[unknown, Delivery?]>('processorCompleted');
 

@@ -121,7 +121,14 @@ export function planDay(gameDate: string, spec: LifecycleSpec, timeZone: string)
 
   const t = spec.tomorrow;
   const tomorrow: PlannedStep[] = [
-    step('tomorrow', 'phase3', 'phase3', 3, t.phase3.remedyAt, `phase 3 upcoming contexts by ${hhmm(t.phase3.remedyAt)}`),
+    step(
+      'tomorrow',
+      'phase3',
+      'phase3',
+      3,
+      t.phase3.remedyAt,
+      `phase 3 upcoming contexts by ${hhmm(t.phase3.remedyAt)}`,
+    ),
     {
       ...step('tomorrow', 'phase4', 'phase4', 4, t.phase4At, `phase 4 at ${hhmm(t.phase4At)}`),
       processors: [],
@@ -137,13 +144,27 @@ export function planDay(gameDate: string, spec: LifecycleSpec, timeZone: string)
       processors: [],
       trigger: 'time-then-rule',
     },
-    step('same_day', 'phase3', 'phase3', 3, s.phase3.remedyAt, `phase 3 upcoming contexts by ${hhmm(s.phase3.remedyAt)}`),
+    step(
+      'same_day',
+      'phase3',
+      'phase3',
+      3,
+      s.phase3.remedyAt,
+      `phase 3 upcoming contexts by ${hhmm(s.phase3.remedyAt)}`,
+    ),
     ...s.featureRefresh.at.map((time, i) => ({
       ...step('same_day', `refresh-${i + 1}`, 'feature-refresh', 4, time, `feature refresh at ${hhmm(time)}`),
       processors: s.featureRefresh.processors,
     })),
     ...waves('same_day', s.predictionWaves),
-    step('same_day', 'deadline', 'predictions-deadline', 5, s.predictionsDeadline, `predictions deadline ${hhmm(s.predictionsDeadline)}`),
+    step(
+      'same_day',
+      'deadline',
+      'predictions-deadline',
+      5,
+      s.predictionsDeadline,
+      `predictions deadline ${hhmm(s.predictionsDeadline)}`,
+    ),
     ...s.tonightExports.at.map((time, i) =>
       step('same_day', `export-${i + 1}`, 'tonight-export', 6, time, `tonight export at ${hhmm(time)}`),
     ),
@@ -153,16 +174,37 @@ export function planDay(gameDate: string, spec: LifecycleSpec, timeZone: string)
   const overnight: PlannedStep[] = [
     step('overnight', 'phase3', 'phase3', 3, o.phase3.remedyAt, `phase 3 (all five) by ${hhmm(o.phase3.remedyAt)}`),
     {
-      ...step('overnight', 'phase4', 'phase4', 4, o.phase4LatestAt, `phase 4 recompute, at the latest ${hhmm(o.phase4LatestAt)}`),
+      ...step(
+        'overnight',
+        'phase4',
+        'phase4',
+        4,
+        o.phase4LatestAt,
+        `phase 4 recompute, at the latest ${hhmm(o.phase4LatestAt)}`,
+      ),
       processors: [],
       trigger: 'rule-or-time',
     },
     {
-      ...step('overnight', 'grading', 'grading', 5, o.grading.firstCheckAt, `grading once all games are Final (checks from ${hhmm(o.grading.firstCheckAt)})`),
+      ...step(
+        'overnight',
+        'grading',
+        'grading',
+        5,
+        o.grading.firstCheckAt,
+        `grading once all games are Final (checks from ${hhmm(o.grading.firstCheckAt)})`,
+      ),
       until: at(o.grading.lastCheckAt),
       everyMs: o.grading.everyMinutes * 60_000,
     },
-    step('overnight', 'results-export', 'results-export', 6, o.resultsExportAt, `results export at ${hhmm(o.resultsExportAt)}`),
+    step(
+      'overnight',
+      'results-export',
+      'results-export',
+      6,
+      o.resultsExportAt,
+      `results export at ${hhmm(o.resultsExportAt)}`,
+    ),
     step('overnight', 'gap-check', 'gap-check', 6, o.gapCheckAt, `gap check at ${hhmm(o.gapCheckAt)}`),
   ];
 

@@ -47,7 +47,9 @@ export function stepLine(step: StepState, timeZone?: string): string {
   const at = isStepFinished(step) && step.finishedAt ? ` at ${formatTimeET(step.finishedAt, timeZone)}` : '';
   const parts = [`${step.label}: ${step.status}${at}`];
   if (step.waitingFor && !isStepFinished(step)) {
-    parts.push(`waiting for ${step.waitingFor}${step.waitingUntil ? ` until ${formatTimeET(step.waitingUntil, timeZone)}` : ''}`);
+    parts.push(
+      `waiting for ${step.waitingFor}${step.waitingUntil ? ` until ${formatTimeET(step.waitingUntil, timeZone)}` : ''}`,
+    );
   }
   if (step.error && !isStepFinished(step)) parts.push(step.error);
   else if (step.outcome) parts.push(step.outcome);
@@ -74,11 +76,16 @@ export function detailsMarkdown(state: DayState, timeZone?: string): string {
     '|---|---|---|---|',
   ];
   for (const step of state.cycles[state.cycle].steps) {
-    const outcome = (step.error && !isStepFinished(step) ? step.error : step.outcome ?? step.waitingFor ?? '').replace(/\|/g, '/');
+    const outcome = (
+      step.error && !isStepFinished(step) ? step.error : (step.outcome ?? step.waitingFor ?? '')
+    ).replace(/\|/g, '/');
     lines.push(`| ${step.label} | ${formatTimeET(step.dueAt, timeZone)} | ${step.status} | ${outcome.slice(0, 120)} |`);
   }
   if (state.messages.unusable || state.messages.ignored) {
-    lines.push('', `Messages: ${state.messages.counted} counted, ${state.messages.duplicates} duplicates, ${state.messages.ignored} ignored, ${state.messages.unusable} unusable`);
+    lines.push(
+      '',
+      `Messages: ${state.messages.counted} counted, ${state.messages.duplicates} duplicates, ${state.messages.ignored} ignored, ${state.messages.unusable} unusable`,
+    );
   }
   return lines.join('\n');
 }

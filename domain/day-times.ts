@@ -13,7 +13,8 @@ export interface DayTime {
 
 export function parseDayTime(text: string): DayTime {
   const match = DAY_TIME_PATTERN.exec(text);
-  if (!match) throw new Error(`invalid day time ${JSON.stringify(text)}: expected "D-1 HH:MM", "D HH:MM" or "D+1 HH:MM"`);
+  if (!match)
+    throw new Error(`invalid day time ${JSON.stringify(text)}: expected "D-1 HH:MM", "D HH:MM" or "D+1 HH:MM"`);
   const offset = match[1] ? Number(`${match[1]}${match[2]}`) : 0;
   return { dayOffset: offset, hhmm: `${match[3]}:${match[4]}` };
 }

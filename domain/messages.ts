@@ -63,13 +63,7 @@ export interface MessageCatalog {
 }
 
 /** Why a message was acknowledged without being used: a stable code (counted) and a readable reason. */
-export type UnusableCode =
-  | 'not_an_object'
-  | 'no_processor_name'
-  | 'no_phase'
-  | 'bad_date'
-  | 'bad_status'
-  | 'bad_field';
+export type UnusableCode = 'not_an_object' | 'no_processor_name' | 'no_phase' | 'bad_date' | 'bad_status' | 'bad_field';
 export type IgnoredCode = 'untracked_processor' | 'not_counted_status';
 
 export type Interpretation =
@@ -98,7 +92,7 @@ export type Interpretation =
 
 /** At most `max` characters of something a sender wrote, for reasons and logs (a 10 KB name stays out). */
 export function shown(value: unknown, max = 60): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${JSON.stringify(text.slice(0, max))}… (${text.length} chars)` : JSON.stringify(text);
 }
 
@@ -140,7 +134,11 @@ function resolveTargetDate(value: unknown, at: string): string | undefined {
 
 const stringOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-export function interpretMessage(raw: unknown, delivery: Delivery | undefined, catalog: MessageCatalog): Interpretation {
+export function interpretMessage(
+  raw: unknown,
+  delivery: Delivery | undefined,
+  catalog: MessageCatalog,
+): Interpretation {
   if (!isObject(raw)) return { kind: 'unusable', code: 'not_an_object', reason: 'the message is not a JSON object' };
   const message = raw;
   const phase = messagePhase(message, delivery, catalog);
@@ -156,7 +154,11 @@ export function interpretMessage(raw: unknown, delivery: Delivery | undefined, c
     const status = typeof message.status === 'string' ? message.status : 'unknown';
     if (phase === 'grading') {
       if (!gameDate) {
-        return { kind: 'unusable', code: 'bad_date', reason: `grading message with target_date ${shown(message.target_date)}` };
+        return {
+          kind: 'unusable',
+          code: 'bad_date',
+          reason: `grading message with target_date ${shown(message.target_date)}`,
+        };
       }
       const graded = message.graded_count;
       return {
@@ -174,11 +176,12 @@ export function interpretMessage(raw: unknown, delivery: Delivery | undefined, c
 
   const name = message.processor_name;
   if (name === undefined || name === null || name === '') {
-    const what = typeof message.scraper_name === 'string' || typeof message.scraper === 'string'
-      ? ` (a re-publish or roster message from ${shown(message.scraper_name ?? message.scraper)})`
-      : message.event_type !== undefined
-        ? ` (a legacy ${shown(message.event_type)} event)`
-        : '';
+    const what =
+      typeof message.scraper_name === 'string' || typeof message.scraper === 'string'
+        ? ` (a re-publish or roster message from ${shown(message.scraper_name ?? message.scraper)})`
+        : message.event_type !== undefined
+          ? ` (a legacy ${shown(message.event_type)} event)`
+          : '';
     return {
       kind: 'unusable',
       code: 'no_processor_name',
@@ -191,7 +194,11 @@ export function interpretMessage(raw: unknown, delivery: Delivery | undefined, c
     return { kind: 'unusable', code: 'bad_field', reason: `processor_name is ${typeof name}, not a string` };
   }
   if (phase === undefined) {
-    return { kind: 'unusable', code: 'no_phase', reason: `no phase for ${shown(name)}: unknown subscription and no phase field` };
+    return {
+      kind: 'unusable',
+      code: 'no_phase',
+      reason: `no phase for ${shown(name)}: unknown subscription and no phase field`,
+    };
   }
   const gameDate = message.game_date;
   if (!isValidGameDate(gameDate)) {
@@ -199,7 +206,13 @@ export function interpretMessage(raw: unknown, delivery: Delivery | undefined, c
   }
   const status = message.status;
   if (typeof status !== 'string' || !(MESSAGE_STATUSES as readonly string[]).includes(status)) {
-    return { kind: 'unusable', code: 'bad_status', reason: `${shown(name)} with status ${shown(status)}`, gameDate, phase };
+    return {
+      kind: 'unusable',
+      code: 'bad_status',
+      reason: `${shown(name)} with status ${shown(status)}`,
+      gameDate,
+      phase,
+    };
   }
   const recordCount = message.record_count;
   if (recordCount !== undefined && recordCount !== null) {
@@ -214,7 +227,13 @@ export function interpretMessage(raw: unknown, delivery: Delivery | undefined, c
     }
   }
   if (phase === 6) {
-    return { kind: 'ignored', code: 'untracked_processor', reason: `export completion ${shown(name)}`, gameDate, phase };
+    return {
+      kind: 'ignored',
+      code: 'untracked_processor',
+      reason: `export completion ${shown(name)}`,
+      gameDate,
+      phase,
+    };
   }
   const outputTable = stringOrUndefined(message.output_table);
   const processor = normalizeProcessorName(name, outputTable, catalog.processors[phase]);

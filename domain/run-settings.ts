@@ -9,7 +9,6 @@ export interface PrecomputeProcessorSpec extends ProcessorSpec {
   dependsOn: string[];
 }
 
-
 /**
  * What a date's workflow needs from the config. Durations are in the day's (virtual) time, unscaled: the day's
  * clock turns them into real waits. Read by a local activity, so history records it and replay never re-reads it.

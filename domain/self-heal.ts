@@ -79,7 +79,11 @@ export function decideHeal(snapshot: DateSnapshot, policy: SelfHealPolicy, now: 
   const advance: HealDecision = { kind: 'force', phase: next, skipGates: false, reason: `self-heal advance: ${where}` };
   switch (policy.remedies[phase]) {
     case 'alert':
-      return { kind: 'decline', reason: `the remedy for ${phaseLabel(phase)} is alert-only: ${where}`, fixCommand: forceCommand(gameDate, next, 'stuck') };
+      return {
+        kind: 'decline',
+        reason: `the remedy for ${phaseLabel(phase)} is alert-only: ${where}`,
+        fixCommand: forceCommand(gameDate, next, 'stuck'),
+      };
     case 'retry':
       return retry;
     case 'advance':

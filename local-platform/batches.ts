@@ -7,13 +7,12 @@
  */
 import { buildCompletionMessage } from './completion';
 import type { PlatformContext } from './context';
+import type { Batch, BatchProgress, CoordinatorBatches } from './batch-types';
 import type { RunEvent } from './events';
 import { pyFloat } from './python-json';
 import { behaviourOf, COORDINATOR_DEFAULTS, type Scenario } from './scenario';
 import { writeToWarehouse } from './runs';
 import { background } from './timers';
-
-export type BatchState = 'in_progress' | 'complete' | 'superseded';
 
 /** Share of the day's players a wave can predict: lines appear through the day. */
 const ELIGIBLE_BY_MODE: Record<string, number> = {
@@ -25,28 +24,7 @@ const ELIGIBLE_BY_MODE: Record<string, number> = {
   BACKFILL: 1,
 };
 
-export interface Batch {
-  batchId: string;
-  gameDate: string;
-  runMode: string;
-  correlationId: string;
-  triggerSource: string;
-  startedAtMs: number;
-  durationMs: number;
-  expectedPlayers: number;
-  finalPct: number;
-  completes: boolean;
-  state: BatchState;
-  completedAtMs?: number;
-}
-
-export interface BatchProgress {
-  expected_players: number;
-  completed_players: number;
-  completion_pct: number;
-}
-
-export class Batches {
+export class Batches implements CoordinatorBatches {
   private readonly byId = new Map<string, Batch>();
   /** Players with a prediction, per date (predict once). */
   private readonly predicted = new Map<string, number>();
@@ -84,7 +62,14 @@ export class Batches {
     return { total, newly: Math.max(0, Math.round(total * share) - this.predictedPlayers(gameDate)) };
   }
 
-  start(opts: { gameDate: string; runMode: string; players: number; correlationId?: string; triggerSource: string; scenario: Scenario }): Batch {
+  start(opts: {
+    gameDate: string;
+    runMode: string;
+    players: number;
+    correlationId?: string;
+    triggerSource: string;
+    scenario: Scenario;
+  }): Batch {
     const ctx = this.ctx();
     const coordinator = opts.scenario.coordinator ?? {};
     const nowMs = ctx.now().getTime();
@@ -134,7 +119,11 @@ export class Batches {
       completed = Math.floor(finalCompleted * Math.max(0, fraction));
     }
     const pct = batch.expectedPlayers > 0 ? (completed / batch.expectedPlayers) * 100 : 100;
-    return { expected_players: batch.expectedPlayers, completed_players: completed, completion_pct: Math.round(pct * 100) / 100 };
+    return {
+      expected_players: batch.expectedPlayers,
+      completed_players: completed,
+      completion_pct: Math.round(pct * 100) / 100,
+    };
   }
 
   private coordinatorName(): string {

@@ -65,8 +65,7 @@ export interface CompletionInput {
 
 export function buildCompletionMessage(input: CompletionInput): Record<string, unknown> {
   const { phase, spec } = input;
-  const processorName =
-    phase === 1 ? spec.name : input.asyncClassName ? `Async${spec.className}` : spec.className;
+  const processorName = phase === 1 ? spec.name : input.asyncClassName ? `Async${spec.className}` : spec.className;
   const outputTable =
     phase === 2 && !BARE_RAW_TABLES.has(spec.outputTable) ? `nba_raw.${spec.outputTable}` : spec.outputTable;
   const failed = input.status === 'failed';

@@ -1,5 +1,5 @@
 import type { GamedayConfig } from '../config/schema';
-import type { Batches } from './batches';
+import type { CoordinatorBatches } from './batch-types';
 import type { EventLog } from './events';
 import type { IdempotencyStore } from './idempotency';
 import type { FaultCounters } from './faults';
@@ -20,7 +20,7 @@ export interface PlatformContext {
   idempotency: IdempotencyStore;
   faults: FaultCounters;
   timers: Timers;
-  batches: Batches;
+  batches: CoordinatorBatches;
   /** `phase:processor:date` of runs that succeeded, for `dedupeReruns`. */
   completedRuns: Set<string>;
   /** Starts the platform's own day for a date (scrapers, raw processors, phase 3 by subscription), once. */

@@ -9,7 +9,13 @@ import { dayTimeInstant } from '../domain/day-times';
 import type { ProcessorSpec } from '../domain/processors';
 import { hex8, pythonTimestamp } from './completion';
 import type { PlatformContext } from './context';
-import { ANALYTICS_TRIGGER_GROUPS, RAW_PROCESSORS, SCRAPERS, type PlatformProcessor, type ScrapeKind } from './platform-catalog';
+import {
+  ANALYTICS_TRIGGER_GROUPS,
+  RAW_PROCESSORS,
+  SCRAPERS,
+  type PlatformProcessor,
+  type ScrapeKind,
+} from './platform-catalog';
 import { executeRun } from './runs';
 import { noiseOf, type Scenario } from './scenario';
 import { gameCount, gamesFor } from './schedule';
@@ -98,12 +104,31 @@ export class DaySimulator {
     const scenario = ctx.scenario();
     const noise = noiseOf(scenario);
     if (kind === 'injury' && !noise.untracked) return;
-    if (kind === 'schedule' || kind === 'playerBox') await ctx.warehouse?.scheduleScraped(gameDate, gamesFor(gameDate, scenario, ctx.now())).catch(() => undefined);
-    if ((kind === 'playerBox' || kind === 'teamBox') && !gamesFor(gameDate, scenario, ctx.now()).some((g) => g.game_status === 3)) return;
+    if (kind === 'schedule' || kind === 'playerBox')
+      await ctx.warehouse?.scheduleScraped(gameDate, gamesFor(gameDate, scenario, ctx.now())).catch(() => undefined);
+    if (
+      (kind === 'playerBox' || kind === 'teamBox') &&
+      !gamesFor(gameDate, scenario, ctx.now()).some((g) => g.game_status === 3)
+    )
+      return;
     if (kind === 'props' && noise.untracked) {
-      await executeRun(ctx, { phase: 1, spec: SCRAPERS.events, gameDate, cause: 'schedule', suppressPublish: false, scenario });
+      await executeRun(ctx, {
+        phase: 1,
+        spec: SCRAPERS.events,
+        gameDate,
+        cause: 'schedule',
+        suppressPublish: false,
+        scenario,
+      });
     }
-    const scraped = await executeRun(ctx, { phase: 1, spec: this.spec(1, SCRAPERS[kind]), gameDate, cause: 'schedule', suppressPublish: false, scenario });
+    const scraped = await executeRun(ctx, {
+      phase: 1,
+      spec: this.spec(1, SCRAPERS[kind]),
+      gameDate,
+      cause: 'schedule',
+      suppressPublish: false,
+      scenario,
+    });
     if (scraped.status !== 'success') return;
     const raw: PlatformProcessor = RAW_PROCESSORS[kind as keyof typeof RAW_PROCESSORS];
     if (!raw) return;
@@ -130,7 +155,14 @@ export class DaySimulator {
         level.map((name) => {
           const spec = ctx.config.processors[3].find((p) => p.name === name);
           if (!spec) return undefined;
-          return executeRun(ctx, { phase: 3, spec, gameDate, cause: `subscription:${table}`, suppressPublish: false, scenario });
+          return executeRun(ctx, {
+            phase: 3,
+            spec,
+            gameDate,
+            cause: `subscription:${table}`,
+            suppressPublish: false,
+            scenario,
+          });
         }),
       );
     }

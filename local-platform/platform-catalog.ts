@@ -12,7 +12,11 @@ export interface PlatformProcessor extends ProcessorSpec {
 
 export const SCRAPERS = {
   schedule: { name: 'nbac_schedule_api', className: 'GetNbaComScheduleApi', outputTable: 'nbacscheduleapi' },
-  props: { name: 'oddsa_current_event_odds', className: 'GetOddsApiCurrentEventOdds', outputTable: 'oddsacurrenteventodds' },
+  props: {
+    name: 'oddsa_current_event_odds',
+    className: 'GetOddsApiCurrentEventOdds',
+    outputTable: 'oddsacurrenteventodds',
+  },
   events: { name: 'oddsa_events', className: 'GetOddsApiEvents', outputTable: 'oddsaevents' },
   playerBox: { name: 'nbac_player_boxscore', className: 'GetNbaComPlayerBoxscore', outputTable: 'nbacplayerboxscore' },
   teamBox: { name: 'nbac_team_boxscore', className: 'GetNbaComTeamBoxscore', outputTable: 'nbacteamboxscore' },
@@ -21,11 +25,28 @@ export const SCRAPERS = {
 } satisfies Record<string, PlatformProcessor>;
 
 export const RAW_PROCESSORS = {
-  schedule: { name: 'nbac_schedule', className: 'NbacScheduleProcessor', outputTable: 'nbac_schedule', publishes: false },
-  props: { name: 'odds_api_player_points_props', className: 'OddsApiPropsBatchProcessor', outputTable: 'odds_api_player_points_props' },
-  playerBox: { name: 'nbac_player_boxscores', className: 'NbacPlayerBoxscoreProcessor', outputTable: 'nbac_player_boxscores' },
+  schedule: {
+    name: 'nbac_schedule',
+    className: 'NbacScheduleProcessor',
+    outputTable: 'nbac_schedule',
+    publishes: false,
+  },
+  props: {
+    name: 'odds_api_player_points_props',
+    className: 'OddsApiPropsBatchProcessor',
+    outputTable: 'odds_api_player_points_props',
+  },
+  playerBox: {
+    name: 'nbac_player_boxscores',
+    className: 'NbacPlayerBoxscoreProcessor',
+    outputTable: 'nbac_player_boxscores',
+  },
   teamBox: { name: 'nbac_team_boxscore', className: 'NbacTeamBoxscoreProcessor', outputTable: 'nbac_team_boxscore' },
-  gamebook: { name: 'nbac_gamebook_player_stats', className: 'NbacGamebookProcessor', outputTable: 'nbac_gamebook_player_stats' },
+  gamebook: {
+    name: 'nbac_gamebook_player_stats',
+    className: 'NbacGamebookProcessor',
+    outputTable: 'nbac_gamebook_player_stats',
+  },
   injury: { name: 'nbac_injury_report', className: 'NbacInjuryReportProcessor', outputTable: 'nbac_injury_report' },
 } satisfies Record<string, PlatformProcessor>;
 

@@ -51,7 +51,13 @@ export function subscriptionFor(projectId: string, topic: string): string {
   return `projects/${projectId}/subscriptions/${topic}-gameday`;
 }
 
-export function pushEnvelope(data: string, messageId: string, publishTime: Date, subscription: string, attempt?: number): PushEnvelope {
+export function pushEnvelope(
+  data: string,
+  messageId: string,
+  publishTime: Date,
+  subscription: string,
+  attempt?: number,
+): PushEnvelope {
   const time = publishTime.toISOString();
   return {
     message: {
@@ -133,7 +139,9 @@ export class Publisher {
 
   private async deliver(event: PublishEvent, data: string, publishTime: Date, delayMs: number): Promise<void> {
     const { log } = this.options;
-    const name = String(event.message.processor_name ?? event.message.scraper_name ?? event.message.event_type ?? 'message');
+    const name = String(
+      event.message.processor_name ?? event.message.scraper_name ?? event.message.event_type ?? 'message',
+    );
     const what = `${name} ${String(event.message.status ?? '')} ${String(event.message.game_date ?? event.message.target_date ?? '')} -> ${event.topic} (message ${event.messageId}${event.copy > 1 ? `, copy ${event.copy}` : ''})`;
     try {
       if (delayMs > 0) await this.options.timers.sleep(delayMs);
@@ -163,12 +171,14 @@ export class Publisher {
           return;
         }
         const backoff = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** (attempt - 1));
-        if (attempt === 1 || attempt % 5 === 0) log(`push of ${what} failed (${event.lastError}); redelivery ${attempt + 1} in ${backoff} ms`);
+        if (attempt === 1 || attempt % 5 === 0)
+          log(`push of ${what} failed (${event.lastError}); redelivery ${attempt + 1} in ${backoff} ms`);
         await this.options.timers.sleep(backoff);
       }
     } catch (err) {
       event.delivery = 'abandoned';
-      event.lastError = err instanceof PlatformClosedError ? 'local platform closed before delivery' : (err as Error).message;
+      event.lastError =
+        err instanceof PlatformClosedError ? 'local platform closed before delivery' : (err as Error).message;
     }
   }
 

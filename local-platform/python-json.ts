@@ -32,7 +32,9 @@ export function pythonJsonDumps(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${escape(k)}: ${pythonJsonDumps(v)}`);
+    const entries = Object.entries(value as Record<string, unknown>).map(
+      ([k, v]) => `${escape(k)}: ${pythonJsonDumps(v)}`,
+    );
     return `{${entries.join(', ')}}`;
   }
   return escape(String(value));

@@ -66,7 +66,9 @@ export async function executeRun(ctx: PlatformContext, req: RunRequest): Promise
       correlationId: req.correlationId ?? executionId,
       cause: req.cause,
     });
-    ctx.log(`phase ${req.phase} ${spec.className} ${req.gameDate} (${req.cause}): ${result.outcome}${result.status ? ` (${result.status})` : ''}`);
+    ctx.log(
+      `phase ${req.phase} ${spec.className} ${req.gameDate} (${req.cause}): ${result.outcome}${result.status ? ` (${result.status})` : ''}`,
+    );
     return result;
   };
 
@@ -137,7 +139,14 @@ export async function executeRun(ctx: PlatformContext, req: RunRequest): Promise
 /** The optional warehouse sink: the run's rows, written before its completion is published; failures only logged. */
 export async function writeToWarehouse(
   ctx: PlatformContext,
-  run: { phase: 1 | 2 | 3 | 4 | 5; spec: ProcessorSpec; gameDate: string; status: MessageStatus; recordCount: number; scenario: Scenario },
+  run: {
+    phase: 1 | 2 | 3 | 4 | 5;
+    spec: ProcessorSpec;
+    gameDate: string;
+    status: MessageStatus;
+    recordCount: number;
+    scenario: Scenario;
+  },
 ): Promise<void> {
   if (!ctx.warehouse) return;
   try {

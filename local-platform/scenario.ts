@@ -3,7 +3,14 @@ import type { GamedayConfig } from '../config/schema';
 import { isValidGameDate } from '../domain/dates';
 
 /** What a processor does when it runs. */
-export const PROCESSOR_BEHAVIOURS = ['complete', 'never', 'failed', 'no_data', 'silent', 'failed-then-success'] as const;
+export const PROCESSOR_BEHAVIOURS = [
+  'complete',
+  'never',
+  'failed',
+  'no_data',
+  'silent',
+  'failed-then-success',
+] as const;
 /**
  * - `complete`: runs and publishes status success (the default).
  * - `never`: starts and never finishes, so it never publishes (the 2025-12-29 incident). In phase 4, whose HTTP call
@@ -89,7 +96,11 @@ export interface Scenario {
 }
 
 const count = z.number().int().min(0);
-const delay = z.number().int().min(0).max(24 * 3_600_000);
+const delay = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 3_600_000);
 
 const processorScenarioSchema = z.strictObject({
   behaviour: z.enum(PROCESSOR_BEHAVIOURS).optional(),
@@ -168,7 +179,9 @@ export function validateScenario(input: unknown, config?: GamedayConfig): Scenar
       if (phase === undefined) {
         problems.push(`  processors.${name}: unknown processor; expected one of ${[...phaseOf.keys()].join(', ')}`);
       } else if (behaviour.resultFailedTimes !== undefined && phase !== 4) {
-        problems.push(`  processors.${name}.resultFailedTimes: only phase-4 processors answer with results (${name} is phase ${phase})`);
+        problems.push(
+          `  processors.${name}.resultFailedTimes: only phase-4 processors answer with results (${name} is phase ${phase})`,
+        );
       }
     }
     if (problems.length) throw new ScenarioError(`invalid local-platform scenario${label}:\n${problems.join('\n')}`);

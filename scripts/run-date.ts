@@ -35,7 +35,8 @@ export async function runDate(options: {
     ({ handle } = await startOrAttach(client, config, { gameDate, startedBy: 'npm start' }));
     print(`started the day of ${gameDate}: workflow ${handle.workflowId}`);
   }
-  if (options.uiUrl) print(`Temporal UI: ${workflowUiUrl(options.uiUrl, config.temporal.namespace, handle.workflowId)}`);
+  if (options.uiUrl)
+    print(`Temporal UI: ${workflowUiUrl(options.uiUrl, config.temporal.namespace, handle.workflowId)}`);
   const response = await fetch(`${options.platformUrl}/_local/days`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -50,7 +51,10 @@ export async function runDate(options: {
     const closed = description.status.name !== 'RUNNING';
     let state: DayState | undefined;
     try {
-      state = closed && description.status.name === 'COMPLETED' ? ((await latest.result()) as DayState) : await latest.query(pipelineStateQuery);
+      state =
+        closed && description.status.name === 'COMPLETED'
+          ? ((await latest.result()) as DayState)
+          : await latest.query(pipelineStateQuery);
     } catch {
       state = undefined; // between two runs of the day (continue-as-new), or starting
     }

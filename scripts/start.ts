@@ -56,7 +56,12 @@ async function main(): Promise<number> {
   const scenario = SCENARIOS[args.scenario];
   const print = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   print(`starting the local stack (scenario ${scenario.name}: ${scenario.description ?? ''})`);
-  const stack = await startLocalStack({ scenario, persistent: true, dayOf: gameDate, log: args.verbose ? print : undefined });
+  const stack = await startLocalStack({
+    scenario,
+    persistent: true,
+    dayOf: gameDate,
+    log: args.verbose ? print : undefined,
+  });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -76,7 +81,9 @@ async function main(): Promise<number> {
       : 'warehouse: off (the BigQuery emulator is not installed: run `npm run setup`)',
   );
   if (stack.terminatedLeftovers.length) {
-    print(`terminated ${stack.terminatedLeftovers.length} run(s) left by an interrupted npm start: ${stack.terminatedLeftovers.join(', ')}`);
+    print(
+      `terminated ${stack.terminatedLeftovers.length} run(s) left by an interrupted npm start: ${stack.terminatedLeftovers.join(', ')}`,
+    );
   }
   const hours = 40;
   print(

@@ -1,4 +1,10 @@
-import { bundleWorkflowCode, NativeConnection, Worker, type Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, createOperationsActivities, type ActivityDeps } from '../activities';
 import type { GamedayConfig } from '../config/schema';
 
@@ -27,5 +33,8 @@ export async function createPipelineWorker(options: {
 
 /** The workflow code bundled once (webpack), for a worker created later without the wait. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
+  });
 }

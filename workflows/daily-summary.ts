@@ -64,7 +64,10 @@ export function summarize(gameDate: string, games: number, workflow: string, sta
   const steps = state ? Object.values(state.cycles).flatMap((c) => c.steps) : [];
   const problems = steps
     .filter((s) => s.status === 'FAILED' || s.status === 'MISSED' || s.status === 'STUCK' || s.degraded)
-    .map((s) => `${s.cycle} ${s.label}: ${s.status}${s.degraded ? ' (degraded)' : ''}${s.outcome ? ` - ${s.outcome}` : ''}`);
+    .map(
+      (s) =>
+        `${s.cycle} ${s.label}: ${s.status}${s.degraded ? ' (degraded)' : ''}${s.outcome ? ` - ${s.outcome}` : ''}`,
+    );
   const p = state?.predictions;
   const predictions = !state
     ? games === 0
@@ -93,7 +96,10 @@ function formatDate(s: DateSummary): string {
     ...s.problems.map((p) => `    ${p}`),
     `  predictions: ${s.predictions}`,
     `  interventions: ${s.interventions.length ? '' : 'none'}`,
-    ...s.interventions.map((a) => `    ${a.at} ${a.user} ${a.action}${a.phase ? ` phase ${a.phase}` : ''}: ${a.reason}${a.outcome ? ` -> ${a.outcome}` : ''}`),
+    ...s.interventions.map(
+      (a) =>
+        `    ${a.at} ${a.user} ${a.action}${a.phase ? ` phase ${a.phase}` : ''}: ${a.reason}${a.outcome ? ` -> ${a.outcome}` : ''}`,
+    ),
     `  alerts: ${s.alerts.length ? '' : 'none'}`,
     ...s.alerts.map((a) => `    ${a}`),
   ];

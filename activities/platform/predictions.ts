@@ -68,7 +68,10 @@ export function predictionActivities({ config, platform }: PlatformDeps) {
       const body = (answer.body ?? {}) as CoordinatorAnswer;
       if (answer.status === 409) {
         if (!body.batch_id) {
-          throw ApplicationFailure.nonRetryable(`coordinator answered 409 ${body.status} without a batch_id`, 'BadPlatformAnswer');
+          throw ApplicationFailure.nonRetryable(
+            `coordinator answered 409 ${body.status} without a batch_id`,
+            'BadPlatformAnswer',
+          );
         }
         return { outcome: 'attached', batchId: body.batch_id };
       }
@@ -79,7 +82,8 @@ export function predictionActivities({ config, platform }: PlatformDeps) {
           'BadPlatformAnswer',
         );
       }
-      if ((body.published ?? body.total_requests) === 0) return { outcome: 'nothing_to_predict', batchId: body.batch_id };
+      if ((body.published ?? body.total_requests) === 0)
+        return { outcome: 'nothing_to_predict', batchId: body.batch_id };
       return { outcome: 'started', batchId: body.batch_id, totalRequests: body.total_requests };
     },
 
@@ -96,7 +100,10 @@ export function predictionActivities({ config, platform }: PlatformDeps) {
       const answer = (body ?? {}) as CoordinatorAnswer;
       const known = ['complete', 'in_progress', 'not_found', 'no_active_batch'];
       if (!known.includes(answer.status ?? '')) {
-        throw ApplicationFailure.nonRetryable(`coordinator /status answered unknown status ${answer.status}`, 'BadPlatformAnswer');
+        throw ApplicationFailure.nonRetryable(
+          `coordinator /status answered unknown status ${answer.status}`,
+          'BadPlatformAnswer',
+        );
       }
       return {
         status: answer.status as PredictionBatchStatus['status'],

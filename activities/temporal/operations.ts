@@ -15,9 +15,8 @@ import { toRunSettings } from '../../config/run-settings';
 import type { GamedayConfig } from '../../config/schema';
 import { PHASES, type PhaseNumber } from '../../domain/phases';
 import type { DayState } from '../../contracts/state';
-import { forcePhaseUpdate, pipelineStateQuery } from '../../contracts/workflow-api';
+import { forcePhaseUpdate, pipelineStateQuery, type GameDatePipelineWorkflow } from '../../contracts/workflow-api';
 import type { SelfHealPolicy } from '../../domain/self-heal';
-import type { gameDatePipeline } from '../../workflows';
 
 export interface OperationsSettings {
   policy: SelfHealPolicy;
@@ -93,7 +92,7 @@ export function temporalActivities({ config, client }: TemporalOpsDeps) {
         startTime: description.startTime.toISOString(),
         closeTime: description.closeTime?.toISOString(),
       };
-      const handle = temporal().workflow.getHandle<typeof gameDatePipeline>(workflowId, description.runId);
+      const handle = temporal().workflow.getHandle<GameDatePipelineWorkflow>(workflowId, description.runId);
       let state: DayState | undefined;
       if (execution.status === 'RUNNING') {
         state = await handle.query(pipelineStateQuery).catch(() => undefined);
@@ -118,7 +117,7 @@ export function temporalActivities({ config, client }: TemporalOpsDeps) {
 
     /** The forcePhase update. A refusal by the workflow's validator is an answer, not a failure. */
     async forcePipelinePhase(request: ForceRequest): Promise<ForceOutcome> {
-      const handle = temporal().workflow.getHandle<typeof gameDatePipeline>(workflowIdFor(config, request.gameDate));
+      const handle = temporal().workflow.getHandle<GameDatePipelineWorkflow>(workflowIdFor(config, request.gameDate));
       try {
         const result = await handle.executeUpdate(forcePhaseUpdate, {
           args: [{ phase: request.phase, reason: request.reason, skipGates: request.skipGates, user: request.user }],

@@ -56,7 +56,9 @@ export function requiredRows(minimum: number, gamesScheduled: number, fullSlateG
 /** The minimum-rows tables that the mode's phase-3 processors write (all of them for overnight). */
 export function minRowsForMode(config: WarehouseDeps['config'], mode: PipelineMode): Record<string, number> {
   const expected = new Set(
-    config.processors[3].filter((p) => config.lifecycle[mode].phase3.expected.includes(p.name)).map((p) => p.outputTable),
+    config.processors[3]
+      .filter((p) => config.lifecycle[mode].phase3.expected.includes(p.name))
+      .map((p) => p.outputTable),
   );
   return Object.fromEntries(Object.entries(config.warehouse.gates.minRows).filter(([table]) => expected.has(table)));
 }

@@ -5,7 +5,8 @@ import { action, withCommon, type CommandModule } from '../command';
 import { firstRunId } from '../pipeline';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
-import { loadDateRun, mapLimit } from '../pipeline';
+import { CLOSED_WITHOUT_DAY, loadDateRun, mapLimit } from '../pipeline';
+import { SUCCESSFUL_DAY_STATUSES } from '../../contracts/state';
 
 export interface BackfillResult {
   gameDate: string;
@@ -16,7 +17,7 @@ export interface BackfillResult {
 
 /** Statuses at which backfill stops watching a date: its day ended, or it waits for an operator. */
 const SETTLED = new Set(['COMPLETE', 'COMPLETE_WITH_GAPS', 'NO_GAMES', 'STUCK', 'FAILED', 'BLOCKED', 'CANCELLED']);
-const CLOSED_BAD = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
+const CLOSED_BAD = new Set(CLOSED_WITHOUT_DAY);
 
 class Progress {
   private done = 0;
@@ -115,7 +116,7 @@ export const backfillCommand: CommandModule = {
             progress.step(result);
             return result;
           });
-          const ok = (s: string) => s === 'COMPLETE' || s === 'NO_GAMES';
+          const ok = (s: string) => (SUCCESSFUL_DAY_STATUSES as readonly string[]).includes(s);
           // COMPLETE_WITH_GAPS counts as neither: the dates are listed and the exit code says degraded.
           const failed = results.filter((r) => r.status === 'FAILED' || CLOSED_BAD.has(r.status));
           const complete = results.filter((r) => ok(r.status));

@@ -32,7 +32,9 @@ export function findProcessor(config: GamedayConfig, input: string, phase?: Mess
     throw usageError(`processor ${input} is known in phases ${matches.map((m) => m.phase).join(', ')}: pass --phase`);
   }
   const known = phases.map((p) => `  phase ${p}: ${config.processors[p].map((s) => s.name).join(', ')}`).join('\n');
-  throw usageError(`unknown processor ${JSON.stringify(input)}${phase ? ` for phase ${phase}` : ''}; known processors:\n${known}`);
+  throw usageError(
+    `unknown processor ${JSON.stringify(input)}${phase ? ` for phase ${phase}` : ''}; known processors:\n${known}`,
+  );
 }
 
 export const completeCommand: CommandModule = {
@@ -41,7 +43,9 @@ export const completeCommand: CommandModule = {
     withCommon(
       program
         .command('complete')
-        .description("deliver a processor's completion by hand: the message the platform would publish, as the bridge delivers it")
+        .description(
+          "deliver a processor's completion by hand: the message the platform would publish, as the bridge delivers it",
+        )
         .argument('<date>', 'game date YYYY-MM-DD, today, yesterday or tomorrow')
         .argument('<processor>', 'processor name, class name or output table (e.g. upcoming_team_game_context)')
         .option('--records <n>', 'record_count of the message', '0')
@@ -56,10 +60,13 @@ export const completeCommand: CommandModule = {
       action<{ records: string; phase?: string; status: string; reason?: string }>(async (ctx, args, options) => {
         const gameDate = parseDate(args[0], 'date', ctx.config.timeZone);
         const phase = options.phase !== undefined ? (parsePhase(options.phase) as MessagePhaseNumber) : undefined;
-        if (phase !== undefined && phase > 5) throw usageError(`phase ${phase} publishes no processor completions: expected 1-5`);
+        if (phase !== undefined && phase > 5)
+          throw usageError(`phase ${phase} publishes no processor completions: expected 1-5`);
         const records = parseInteger(options.records, '--records', 0);
         if (!(MESSAGE_STATUSES as readonly string[]).includes(options.status)) {
-          throw usageError(`unknown --status ${JSON.stringify(options.status)}: expected ${MESSAGE_STATUSES.join(', ')}`);
+          throw usageError(
+            `unknown --status ${JSON.stringify(options.status)}: expected ${MESSAGE_STATUSES.join(', ')}`,
+          );
         }
         const { phase: processorPhase, spec } = findProcessor(ctx.config, args[1], phase);
         const executionId = randomUUID().slice(0, 8);
@@ -81,8 +88,14 @@ export const completeCommand: CommandModule = {
           metadata: { user: ctx.user, reason: options.reason ?? 'manual completion', manual: true },
         };
         const delivery = { messageId: `cli-${randomUUID()}` };
-        const interpretation = interpretMessage(message, delivery, { processors: ctx.config.processors, topics: ctx.config.topics });
-        if (interpretation.kind !== 'completion') throw usageError(`the message would not count: ${'reason' in interpretation ? interpretation.reason : interpretation.kind}`);
+        const interpretation = interpretMessage(message, delivery, {
+          processors: ctx.config.processors,
+          topics: ctx.config.topics,
+        });
+        if (interpretation.kind !== 'completion')
+          throw usageError(
+            `the message would not count: ${'reason' in interpretation ? interpretation.reason : interpretation.kind}`,
+          );
         const route = routeMessage(interpretation, bridgeToday(ctx.config), ctx.config.bridge.startWindowDays);
         const client = await ctx.client();
         const result = await signalDate(client, ctx.config, gameDate, message, delivery, {
@@ -97,11 +110,14 @@ export const completeCommand: CommandModule = {
             { gameDate, workflowId: result.workflowId },
           );
         }
-        ctx.print(`Delivered ${spec.name} (${spec.className}, phase ${processorPhase}) ${options.status} for ${gameDate}: execution ${executionId}`, {
-          gameDate,
-          workflowId: result.workflowId,
-          message,
-        });
+        ctx.print(
+          `Delivered ${spec.name} (${spec.className}, phase ${processorPhase}) ${options.status} for ${gameDate}: execution ${executionId}`,
+          {
+            gameDate,
+            workflowId: result.workflowId,
+            message,
+          },
+        );
       }),
     );
   },

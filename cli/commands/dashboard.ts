@@ -43,9 +43,7 @@ export const dashboardCommand: CommandModule = {
     withCommon(
       program
         .command('dashboard')
-        .description(
-          'one line per date: games, cycle, phase, status, degraded, predictions (from Temporal visibility)',
-        )
+        .description('one line per date: games, cycle, phase, status, degraded, predictions (from Temporal visibility)')
         .option('--days <n>', 'how many dates, ending at --end', '7')
         .option('--end <date>', 'last date shown (default: today in America/New_York)')
         .option('--no-details', 'search attributes only: no per-workflow query (faster; no games/predictions)'),

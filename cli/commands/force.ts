@@ -23,10 +23,13 @@ export async function forcePhase(
   const run = await loadDateRun(client, ctx.config, gameDate, { withState: false });
   if (!run) throw notFound(`no workflow for ${gameDate}`, { gameDate });
   if (run.executionStatus !== 'RUNNING') {
-    throw refused(`the day of ${gameDate} is not running (run ${run.runId} ${run.executionStatus}): use rerun or reset`, {
-      gameDate,
-      runId: run.runId,
-    });
+    throw refused(
+      `the day of ${gameDate} is not running (run ${run.runId} ${run.executionStatus}): use rerun or reset`,
+      {
+        gameDate,
+        runId: run.runId,
+      },
+    );
   }
   const handle = client.workflow.getHandle(run.workflowId, run.runId);
   let result: ForcePhaseResult;
@@ -35,13 +38,21 @@ export async function forcePhase(
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       const why = (err.cause as Error | undefined)?.message ?? err.message;
-      throw refused(`the workflow refused to force phase ${request.phase}: ${why}`, { gameDate, runId: run.runId, refusal: why });
+      throw refused(`the workflow refused to force phase ${request.phase}: ${why}`, {
+        gameDate,
+        runId: run.runId,
+        refusal: why,
+      });
     }
     if (err instanceof WorkflowNotFoundError) throw notFound(`no workflow for ${gameDate}`, { gameDate });
     throw err;
   }
   if (!result.applied) {
-    throw refused(`the workflow did not force phase ${request.phase}: ${result.outcome}`, { gameDate, runId: run.runId, refusal: result.outcome });
+    throw refused(`the workflow did not force phase ${request.phase}: ${result.outcome}`, {
+      gameDate,
+      runId: run.runId,
+      refusal: result.outcome,
+    });
   }
   const link = ctx.uiLink(run.workflowId, run.runId);
   ctx.print(
@@ -50,7 +61,18 @@ export async function forcePhase(
       '',
       ...renderState({ ...run, state: result.state, stateSource: 'query' }, link, ctx.config.timeZone),
     ],
-    { gameDate, workflowId: run.workflowId, runId: run.runId, user: ctx.user, ...request, applied: true, outcome: result.outcome, step: result.step, uiUrl: link, state: result.state },
+    {
+      gameDate,
+      workflowId: run.workflowId,
+      runId: run.runId,
+      user: ctx.user,
+      ...request,
+      applied: true,
+      outcome: result.outcome,
+      step: result.step,
+      uiUrl: link,
+      state: result.state,
+    },
   );
   return EXIT.OK;
 }

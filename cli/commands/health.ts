@@ -23,7 +23,12 @@ export interface HealthCheck {
 const RANK: Record<CheckLevel, number> = { ok: 0, warn: 1, fail: 2 };
 
 /** The checks of one date's day: its status, games vs predictions after the deadline, steps in trouble, open alerts. */
-export function dateChecks(config: GamedayConfig, gameDate: string, run: DateRun | undefined, now = Date.now()): HealthCheck[] {
+export function dateChecks(
+  config: GamedayConfig,
+  gameDate: string,
+  run: DateRun | undefined,
+  now = Date.now(),
+): HealthCheck[] {
   const name = `day ${gameDate}`;
   if (!run) return [{ name, level: 'warn', message: 'no workflow yet' }];
   const status = effectiveStatus(run);
@@ -104,7 +109,11 @@ export async function serviceChecks(config: GamedayConfig): Promise<HealthCheck[
         const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
         await res.arrayBuffer().catch(() => undefined);
         if (res.status === 401 || res.status === 403) {
-          return { name, level: 'fail', message: `GET ${url} -> ${res.status}: Gameday is not allowed to call it (invoker permission?)` };
+          return {
+            name,
+            level: 'fail',
+            message: `GET ${url} -> ${res.status}: Gameday is not allowed to call it (invoker permission?)`,
+          };
         }
         return { name, level: res.status < 500 ? 'ok' : 'warn', message: `GET ${url} -> ${res.status}` };
       } catch (err) {
@@ -123,7 +132,12 @@ export async function scheduleChecks(client: Client, config: GamedayConfig): Pro
     .map((v): HealthCheck => {
       const name = `schedule ${v.name}`;
       if (!v.exists) return { name, level: 'fail', message: `missing: \`gameday schedule apply\` creates it` };
-      if (v.paused) return { name, level: 'warn', message: `paused${v.note ? ` (${v.note})` : ''}: \`gameday schedule unpause ${v.name}\`` };
+      if (v.paused)
+        return {
+          name,
+          level: 'warn',
+          message: `paused${v.note ? ` (${v.note})` : ''}: \`gameday schedule unpause ${v.name}\``,
+        };
       return { name, level: 'ok', message: `next ${v.nextActionTimes[0] ?? '-'}` };
     });
 }
@@ -152,7 +166,12 @@ export const healthCommand: CommandModule = {
           serviceChecks(ctx.config),
           scheduleChecks(client, ctx.config),
         ]);
-        const checks = [...dates.flatMap((d, i) => dateChecks(ctx.config, d, runs[i])), ...pollers, ...services, ...schedules];
+        const checks = [
+          ...dates.flatMap((d, i) => dateChecks(ctx.config, d, runs[i])),
+          ...pollers,
+          ...services,
+          ...schedules,
+        ];
         const worst = checks.reduce<CheckLevel>((w, c) => (RANK[c.level] > RANK[w] ? c.level : w), 'ok');
         const overall = worst === 'ok' ? 'HEALTHY' : worst === 'warn' ? 'DEGRADED' : 'FAILING';
         ctx.print(

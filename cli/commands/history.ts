@@ -46,7 +46,9 @@ export const historyCommand: CommandModule = {
     withCommon(
       program
         .command('history')
-        .description("a date's timeline: every step of its three cycles (due, triggered, finished, took, why), who forced what, its runs")
+        .description(
+          "a date's timeline: every step of its three cycles (due, triggered, finished, took, why), who forced what, its runs",
+        )
         .argument('[date]', 'game date YYYY-MM-DD, today, yesterday or tomorrow (default: today)'),
       ['gameday history 2025-12-29', 'gameday history yesterday --json'],
     ).action(
@@ -58,13 +60,20 @@ export const historyCommand: CommandModule = {
         if (!run) throw notFound(`no workflow for ${gameDate}`, { gameDate });
         const runs: { runId: string; status: string; startTime: string; closeTime?: string }[] = [];
         for await (const info of client.workflow.list({ query: `WorkflowId = '${run.workflowId}'` })) {
-          runs.push({ runId: info.runId, status: info.status.name, startTime: info.startTime.toISOString(), closeTime: info.closeTime?.toISOString() });
+          runs.push({
+            runId: info.runId,
+            status: info.status.name,
+            startTime: info.startTime.toISOString(),
+            closeTime: info.closeTime?.toISOString(),
+          });
         }
         runs.sort((a, b) => a.startTime.localeCompare(b.startTime));
         const state = run.state;
         const rows = state ? timeline(state) : [];
         const lines = [`History of ${gameDate}: ${effectiveStatus(run)} (run ${run.runId})`, ''];
-        lines.push(`${'CYCLE'.padEnd(10)}${'STEP'.padEnd(44)}${'STATUS'.padEnd(9)}${'DUE'.padEnd(12)}${'DONE'.padEnd(12)}${'TOOK'.padEnd(13)}WHY`);
+        lines.push(
+          `${'CYCLE'.padEnd(10)}${'STEP'.padEnd(44)}${'STATUS'.padEnd(9)}${'DUE'.padEnd(12)}${'DONE'.padEnd(12)}${'TOOK'.padEnd(13)}WHY`,
+        );
         for (const r of rows) {
           const took = r.durationMs !== undefined ? duration(r.startedAt, r.finishedAt) : '-';
           lines.push(
@@ -75,7 +84,8 @@ export const historyCommand: CommandModule = {
         lines.push('', state?.operatorActions.length ? 'Operator actions:' : 'Operator actions: none');
         for (const a of state?.operatorActions ?? []) lines.push(`  ${operatorActionLine(a, tz)}`);
         lines.push('', `Runs (${runs.length}): one per cycle, more after continue-as-new within a cycle or a reset`);
-        for (const r of runs) lines.push(`  ${r.runId} ${r.status} started ${r.startTime}${r.closeTime ? `, closed ${r.closeTime}` : ''}`);
+        for (const r of runs)
+          lines.push(`  ${r.runId} ${r.status} started ${r.startTime}${r.closeTime ? `, closed ${r.closeTime}` : ''}`);
         ctx.print(lines, {
           gameDate,
           workflowId: run.workflowId,

@@ -100,7 +100,9 @@ export const resetCommand: CommandModule = {
           );
         }
         // Updates are not re-applied by a reset: the operator actions after the reset point go back into the record.
-        const pointMs = point.eventTime?.seconds ? Number(point.eventTime.seconds) * 1000 + Math.floor((point.eventTime.nanos ?? 0) / 1e6) : Date.now();
+        const pointMs = point.eventTime?.seconds
+          ? Number(point.eventTime.seconds) * 1000 + Math.floor((point.eventTime.nanos ?? 0) / 1e6)
+          : Date.now();
         const state = run.state;
         const discarded: OperatorAction[] = state
           ? state.operatorActions.filter((a) => Date.parse(a.at) > virtualNow(state.clock, pointMs))
@@ -125,7 +127,13 @@ export const resetCommand: CommandModule = {
                 action: 'reset',
                 reason: `reset to ${target === 'last-task' ? 'the last workflow task' : `before phase ${target}`}: ${reason}`,
                 user: ctx.user,
-                discarded: discarded.map((a) => ({ at: a.at, action: a.action, phase: a.phase, reason: a.reason, user: a.user })),
+                discarded: discarded.map((a) => ({
+                  at: a.at,
+                  action: a.action,
+                  phase: a.phase,
+                  reason: a.reason,
+                  user: a.user,
+                })),
               },
             ],
           })
@@ -136,7 +144,9 @@ export const resetCommand: CommandModule = {
             `Reset ${gameDate} to ${target === 'last-task' ? 'its last workflow task' : `before phase ${target}`} (event ${eventId} of run ${run.runId})`,
             `New run: ${response.runId}`,
             `Reason: ${fullReason}`,
-            ...(discarded.length ? [`Operator actions after the reset point, kept in the record: ${discarded.length}`] : []),
+            ...(discarded.length
+              ? [`Operator actions after the reset point, kept in the record: ${discarded.length}`]
+              : []),
             `UI: ${link}`,
           ],
           {

@@ -20,9 +20,13 @@ export function statusExitCode(run: DateRun): ExitCode {
 }
 
 /** What the bridge acknowledged without using (undated messages are counted only there); absent when unreachable. */
-async function bridgeStats(ctx: { config: { bridge: { host: string; port: number } } }): Promise<BridgeStatsView | undefined> {
+async function bridgeStats(ctx: {
+  config: { bridge: { host: string; port: number } };
+}): Promise<BridgeStatsView | undefined> {
   try {
-    const res = await fetch(`http://${ctx.config.bridge.host}:${ctx.config.bridge.port}/stats`, { signal: AbortSignal.timeout(800) });
+    const res = await fetch(`http://${ctx.config.bridge.host}:${ctx.config.bridge.port}/stats`, {
+      signal: AbortSignal.timeout(800),
+    });
     return res.ok ? ((await res.json()) as BridgeStatsView) : undefined;
   } catch {
     return undefined;
@@ -35,7 +39,9 @@ export const statusCommand: CommandModule = {
     withCommon(
       program
         .command('status')
-        .description("did the date's day complete? cycle by cycle, step by step, messages, alerts and the Temporal UI link")
+        .description(
+          "did the date's day complete? cycle by cycle, step by step, messages, alerts and the Temporal UI link",
+        )
         .argument('[date]', 'game date YYYY-MM-DD, today, yesterday or tomorrow (default: today in America/New_York)'),
       ['gameday status', 'gameday status 2025-12-29', 'gameday status yesterday --json'],
     ).action(

@@ -1,12 +1,23 @@
 import { z } from 'zod';
-import type { Batch } from '../batches';
+import type { Batch } from '../batch-types';
 import type { PlatformContext } from '../context';
-import { injectServiceFaults } from '../faults';
+import { injectServiceFaults } from './service-faults';
 import { badRequest, HttpError, json, parseBody, type Answer, type Route } from '../http';
 import { gameCount } from '../schedule';
 import { dateField, idempotencyKey, optionalFlag, optionalText } from './common';
 
-const RUN_MODES = ['PRE_GAME', 'FIRST', 'RETRY', 'FINAL_RETRY', 'LAST_CALL', 'BACKFILL', 'EARLY', 'OVERNIGHT', 'SAME_DAY', 'MORNING'];
+const RUN_MODES = [
+  'PRE_GAME',
+  'FIRST',
+  'RETRY',
+  'FINAL_RETRY',
+  'LAST_CALL',
+  'BACKFILL',
+  'EARLY',
+  'OVERNIGHT',
+  'SAME_DAY',
+  'MORNING',
+];
 /** The coordinator's aliases (quality_gate.parse_prediction_mode); unknown modes are RETRY. */
 const ALIASES: Record<string, string> = { EARLY: 'FIRST', OVERNIGHT: 'RETRY', SAME_DAY: 'RETRY', MORNING: 'RETRY' };
 
@@ -44,11 +55,19 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
     const games = gameCount(body.game_date, scenario);
     ctx.simulateDay(body.game_date);
     if (games === 0) {
-      return json(200, { status: 'no_games_scheduled', game_date: body.game_date, message: `No games scheduled for ${body.game_date}` });
+      return json(200, {
+        status: 'no_games_scheduled',
+        game_date: body.game_date,
+        message: `No games scheduled for ${body.game_date}`,
+      });
     }
     const requested = (body.prediction_run_mode ?? 'OVERNIGHT').toUpperCase();
     const runMode = ALIASES[requested] ?? (RUN_MODES.includes(requested) ? requested : 'RETRY');
-    if (coordinator.alreadyRunning && !preexistingShown.has(body.game_date) && !ctx.batches.runningFor(body.game_date)) {
+    if (
+      coordinator.alreadyRunning &&
+      !preexistingShown.has(body.game_date) &&
+      !ctx.batches.runningFor(body.game_date)
+    ) {
       preexistingShown.add(body.game_date);
       const { newly } = ctx.batches.eligible(body.game_date, games, runMode, scenario);
       ctx.batches.start({ gameDate: body.game_date, runMode, players: newly, triggerSource: 'scheduler', scenario });
@@ -59,13 +78,22 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
       return json(409, {
         status: 'already_running',
         batch_id: running.batchId,
-        progress: { expected: progress.expected_players, completed: progress.completed_players, pct: progress.completion_pct },
+        progress: {
+          expected: progress.expected_players,
+          completed: progress.completed_players,
+          pct: progress.completion_pct,
+        },
       });
     }
     if (!body.skip_completeness_check && ctx.faults.hit('coordinator:503', coordinator.start503Times)) {
       throw new HttpError(
         503,
-        { status: 'error', error: 'DATA_INCOMPLETE', message: `Phase 4 data incomplete for ${body.game_date}`, game_date: body.game_date },
+        {
+          status: 'error',
+          error: 'DATA_INCOMPLETE',
+          message: `Phase 4 data incomplete for ${body.game_date}`,
+          game_date: body.game_date,
+        },
         'start503',
       );
     }
@@ -88,7 +116,11 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
       game_date: batch.gameDate,
       total_requests: batch.expectedPlayers,
       published: batch.expectedPlayers,
-      summary: { players_total: total, already_predicted: ctx.batches.predictedPlayers(body.game_date), run_mode: runMode },
+      summary: {
+        players_total: total,
+        already_predicted: ctx.batches.predictedPlayers(body.game_date),
+        run_mode: runMode,
+      },
       monitor_url: `/status?batch_id=${batch.batchId}`,
     });
   };
@@ -99,7 +131,8 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
       path: `${prefix}/start`,
       handler: async (call) => {
         const raw = call.body === undefined ? {} : call.body;
-        if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('request body must be a JSON object');
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+          throw badRequest('request body must be a JSON object');
         const body = parseBody(schema, { game_date: 'TODAY', ...(raw as object) });
         injectServiceFaults(ctx, 'prediction-coordinator', [ctx.config.processors[5][0]]);
         return ctx.idempotency.run('coordinator.start', idempotencyKey(call), raw, async () => start(body));
@@ -113,7 +146,11 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
         if (batchId) {
           const batch = ctx.batches.get(batchId);
           if (!batch || batch.state === 'superseded') {
-            return json(404, { status: 'not_found', message: `Batch ${batchId} not found`, current_batch: ctx.batches.active()?.batchId ?? null });
+            return json(404, {
+              status: 'not_found',
+              message: `Batch ${batchId} not found`,
+              current_batch: ctx.batches.active()?.batchId ?? null,
+            });
           }
           return json(200, describe(batch));
         }

@@ -36,13 +36,25 @@ export function exportRoutes(ctx: PlatformContext, path: string): Route[] {
           throw err;
         }
         if (ctx.faults.hit('export:500', ctx.scenario().export?.http500Times)) {
-          throw new HttpError(500, { status: 'error', message: 'phase6-export: Internal Server Error (scenario http500Times)' }, 'http500');
+          throw new HttpError(
+            500,
+            { status: 'error', message: 'phase6-export: Internal Server Error (scenario http500Times)' },
+            'http500',
+          );
         }
         const messageId = envelope.message.messageId ?? envelope.message.message_id ?? '';
         const duplicate = messageId !== '' && seen.has(messageId);
         if (messageId) seen.add(messageId);
-        ctx.events.add<ExportEvent>({ type: 'export', messageId, subscription: envelope.subscription, trigger, duplicate });
-        ctx.log(`export: ${trigger.export_types.join(', ')} for ${trigger.target_date}, update_latest ${trigger.update_latest}${duplicate ? ' (duplicate delivery)' : ''}`);
+        ctx.events.add<ExportEvent>({
+          type: 'export',
+          messageId,
+          subscription: envelope.subscription,
+          trigger,
+          duplicate,
+        });
+        ctx.log(
+          `export: ${trigger.export_types.join(', ')} for ${trigger.target_date}, update_latest ${trigger.update_latest}${duplicate ? ' (duplicate delivery)' : ''}`,
+        );
         if (!duplicate) {
           ctx.publisher.publish(ctx.config.topics[6], {
             processor_name: 'Phase6Export',

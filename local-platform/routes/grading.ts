@@ -35,12 +35,24 @@ export function gradingRoutes(ctx: PlatformContext, path: string): Route[] {
         const utcToday = ctx.now().toISOString().slice(0, 10);
         const raw = trigger.target_date ?? 'yesterday';
         const targetDate =
-          raw === 'today' ? utcToday : raw === 'yesterday' ? addDays(utcToday, -1) : isValidGameDate(raw) ? raw : undefined;
+          raw === 'today'
+            ? utcToday
+            : raw === 'yesterday'
+              ? addDays(utcToday, -1)
+              : isValidGameDate(raw)
+                ? raw
+                : undefined;
         if (!targetDate) throw badRequest(`target_date ${JSON.stringify(raw)} is not a date`);
         const messageId = envelope.message.messageId ?? envelope.message.message_id ?? '';
         const duplicate = messageId !== '' && seen.has(messageId);
         if (messageId) seen.add(messageId);
-        ctx.events.add<GradingEvent>({ type: 'grading', messageId, targetDate, duplicate, idempotencyKey: envelope.message.attributes?.idempotency_key });
+        ctx.events.add<GradingEvent>({
+          type: 'grading',
+          messageId,
+          targetDate,
+          duplicate,
+          idempotencyKey: envelope.message.attributes?.idempotency_key,
+        });
         if (duplicate) return json(204, undefined);
         const correlationId = trigger.correlation_id ?? 'scheduled';
         background(async () => {

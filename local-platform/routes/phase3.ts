@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PlatformContext } from '../context';
 import { dateRange } from '../dates';
-import { injectServiceFaults } from '../faults';
+import { injectServiceFaults } from './service-faults';
 import { badRequest, json, parseBody, type Route } from '../http';
 import { executeRun } from '../runs';
 import { background } from '../timers';

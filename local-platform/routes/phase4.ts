@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PlatformContext } from '../context';
-import { injectServiceFaults } from '../faults';
+import { injectServiceFaults } from './service-faults';
 import { json, parseBody, type Route } from '../http';
 import { executeRun } from '../runs';
 import { processorScenario } from '../scenario';

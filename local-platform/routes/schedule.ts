@@ -15,7 +15,9 @@ export function scheduleRoutes(ctx: PlatformContext, prefix: string): Route[] {
         const resolved = resolvePlatformDate(raw, ['TODAY', 'YESTERDAY', 'TOMORROW'], ctx.now());
         if (!resolved.ok) throw badRequest(`game_date: ${resolved.error}`);
         ctx.simulateDay(resolved.date);
-        const games = gamesFor(resolved.date, ctx.scenario(), ctx.now()).map(({ tipOffMs: _t, finalMs: _f, ...game }) => game);
+        const games = gamesFor(resolved.date, ctx.scenario(), ctx.now()).map(
+          ({ tipOffMs: _t, finalMs: _f, ...game }) => game,
+        );
         return json(200, { game_date: resolved.date, games });
       },
     },

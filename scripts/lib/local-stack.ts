@@ -94,7 +94,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const terminatedLeftovers = await terminateLeftovers(server.client, base);
     const uiUrl = options.randomPorts ? '' : `http://127.0.0.1:${uiPort}`;
-    const warehouse = await startWarehouse(options, loadConfig(env, { ...options.overrides, timeScale, clock: { virtualAnchor } }), log);
+    const warehouse = await startWarehouse(
+      options,
+      loadConfig(env, { ...options.overrides, timeScale, clock: { virtualAnchor } }),
+      log,
+    );
     if (warehouse) stops.push(() => warehouse.stop());
     const workflowBundle = await bundleWorkflows();
     // The day begins two seconds from now, when the bridge, platform and worker are up (their start-up is seconds,
@@ -109,7 +113,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       platform: { precomputeTimeoutSeconds: 20 },
     };
     const bridgeConfig = loadConfig(env, { ...stackOverrides, bridge: options.randomPorts ? { port: 0 } : {} });
-    const bridge = await startBridge({ client: server.client, config: bridgeConfig, log: (line) => log(`[bridge] ${line}`) });
+    const bridge = await startBridge({
+      client: server.client,
+      config: bridgeConfig,
+      log: (line) => log(`[bridge] ${line}`),
+    });
     stops.push(() => bridge.close());
     const platformConfig = loadConfig(env, stackOverrides);
     const platformPort = options.randomPorts ? 0 : Number(new URL(base.platform.scheduleUrl).port);
@@ -123,7 +131,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => platform.close());
     // The platform's own day of the stack's date starts with the clock (its first scrape is just ahead).
-    if (options.dayOf) await fetch(`${platform.url}/_local/days`, { method: 'POST', body: JSON.stringify({ game_date: options.dayOf }), headers: { 'content-type': 'application/json' } });
+    if (options.dayOf)
+      await fetch(`${platform.url}/_local/days`, {
+        method: 'POST',
+        body: JSON.stringify({ game_date: options.dayOf }),
+        headers: { 'content-type': 'application/json' },
+      });
     const config = loadConfig(env, {
       ...stackOverrides,
       ...(warehouse ? { warehouse: warehouse.settings } : {}),
@@ -148,7 +161,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    return { config, client: server.client, platform, bridge, worker, uiUrl, warehouseEndpoint: warehouse?.settings.apiEndpoint, terminatedLeftovers, stop };
+    return {
+      config,
+      client: server.client,
+      platform,
+      bridge,
+      worker,
+      uiUrl,
+      warehouseEndpoint: warehouse?.settings.apiEndpoint,
+      terminatedLeftovers,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -158,11 +181,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 /** Date workflows still running on a persistent database belong to an earlier stack's clock: they are terminated. */
 async function terminateLeftovers(client: Client, config: GamedayConfig): Promise<string[]> {
   const ids: string[] = [];
-  for await (const info of client.workflow.list({ query: `WorkflowType = '${PIPELINE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'` })) {
+  for await (const info of client.workflow.list({
+    query: `WorkflowType = '${PIPELINE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
+  })) {
     if (!info.workflowId.startsWith(config.temporal.workflowIdPrefix)) continue;
     await client.workflow
       .getHandle(info.workflowId, info.runId)
-      .terminate('left running by an interrupted npm start: its day clock was that stack\'s')
+      .terminate("left running by an interrupted npm start: its day clock was that stack's")
       .catch(() => undefined);
     ids.push(info.workflowId);
   }
@@ -193,15 +218,27 @@ async function startWarehouse(options: LocalStackOptions, base: GamedayConfig, l
   }
   const emulator = await startBigQueryEmulator();
   try {
-    const settings = { ...base.warehouse, enabled: true, projectId: emulator.projectId, apiEndpoint: emulator.apiEndpoint };
-    const config = loadConfig(options.env ?? process.env, { ...options.overrides, clock: base.clock, timeScale: base.timeScale, warehouse: settings });
+    const settings = {
+      ...base.warehouse,
+      enabled: true,
+      projectId: emulator.projectId,
+      apiEndpoint: emulator.apiEndpoint,
+    };
+    const config = loadConfig(options.env ?? process.env, {
+      ...options.overrides,
+      clock: base.clock,
+      timeScale: base.timeScale,
+      warehouse: settings,
+    });
     const bq = createBigQueryClient(config.warehouse);
     const changes = await applyWarehouse(bq, config, { platformTables: true });
     // Seeded as of the day's start: the stack's clock is not running yet.
     const seededAt = new Date(config.clock.virtualAnchor ? Date.parse(config.clock.virtualAnchor) : Date.now());
     await seedDemoDates(bq, config, seededAt);
     const rows = await seedSchedule(bq, config, scheduleDates(config, options.dayOf), seededAt);
-    log(`[warehouse] BigQuery emulator ${emulator.apiEndpoint}: ${changes.length} objects applied, ${rows} schedule rows`);
+    log(
+      `[warehouse] BigQuery emulator ${emulator.apiEndpoint}: ${changes.length} objects applied, ${rows} schedule rows`,
+    );
     /** The platform's sink, on the platform's running clock. */
     const sink = (platformConfig: GamedayConfig) => bigQuerySink(bq, config, dayClockNow(platformConfig));
     return { settings, bq, sink, stop: () => emulator.stop() };

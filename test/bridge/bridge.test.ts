@@ -30,37 +30,66 @@ const subscription = (topic: (typeof REAL_MESSAGES)[number]['topic']) =>
   `projects/nba-props-platform/subscriptions/${topic === 'grading' ? config.topics.gradingComplete : topic === 'export' ? config.topics[6] : config.topics[topic]}-gameday`;
 
 function envelope(data: string, messageId: string, sub: string) {
-  return { message: { data: Buffer.from(data).toString('base64'), messageId, publishTime: new Date().toISOString(), attributes: {} }, subscription: sub };
+  return {
+    message: {
+      data: Buffer.from(data).toString('base64'),
+      messageId,
+      publishTime: new Date().toISOString(),
+      attributes: {},
+    },
+    subscription: sub,
+  };
 }
 
 async function push(body: unknown, url = bridge.pushUrl): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   const id = randomUUID().slice(0, 8);
-  config = loadConfig({}, {
-    temporal: { taskQueue: `bridge-${id}`, workflowIdPrefix: `b${id}-` },
-    clock: { virtualAnchor: new Date(dayTimeInstant(gameDate, 'D 10:00', 'America/New_York')).toISOString(), realAnchor: new Date(await env.currentTimeMs()).toISOString() },
-    bridge: { port: 0, maxBodyBytes: 64_000 },
-  });
+  config = loadConfig(
+    {},
+    {
+      temporal: { taskQueue: `bridge-${id}`, workflowIdPrefix: `b${id}-` },
+      clock: {
+        virtualAnchor: new Date(dayTimeInstant(gameDate, 'D 10:00', 'America/New_York')).toISOString(),
+        realAnchor: new Date(await env.currentTimeMs()).toISOString(),
+      },
+      bridge: { port: 0, maxBodyBytes: 64_000 },
+    },
+  );
   const platform = fakePlatform({ config, client: env.client });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: config.temporal.taskQueue, workflowBundle: await workflowBundle(), activities: platform.activities });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: config.temporal.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: platform.activities,
+  });
   running = worker.run();
   bridge = await startBridge({ client: env.client, config });
 }, 60_000);
 
 afterAll(async () => {
   await bridge?.close();
-  await env?.client.workflow.getHandle(`${config.temporal.workflowIdPrefix}${gameDate}`).terminate().catch(() => undefined);
+  await env?.client.workflow
+    .getHandle(`${config.temporal.workflowIdPrefix}${gameDate}`)
+    .terminate()
+    .catch(() => undefined);
   worker?.shutdown();
   await running;
   await env?.teardown();
 });
 
-const state = () => env.client.workflow.getHandle(`${config.temporal.workflowIdPrefix}${gameDate}`).query(pipelineStateQuery) as Promise<DayState>;
+const state = () =>
+  env.client.workflow
+    .getHandle(`${config.temporal.workflowIdPrefix}${gameDate}`)
+    .query(pipelineStateQuery) as Promise<DayState>;
 
 describe('messages as they really are', () => {
   test('what does not count never starts a date; a countable phase-3 completion does', async () => {
@@ -79,7 +108,10 @@ describe('messages as they really are', () => {
   test('every real shape is acknowledged with 2xx and lands where an operator sees it', async () => {
     const answers = [];
     for (const [i, message] of REAL_MESSAGES.entries()) {
-      answers.push({ name: message.name, ...(await push(envelope(message.data, `real-${i}`, subscription(message.topic)))) });
+      answers.push({
+        name: message.name,
+        ...(await push(envelope(message.data, `real-${i}`, subscription(message.topic)))),
+      });
     }
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     const outcomes = Object.fromEntries(answers.map((a) => [a.name, a.body.outcome]));
@@ -111,16 +143,25 @@ describe('messages as they really are', () => {
   });
 
   test('permanent problems with the request itself are acknowledged too; only an oversize body is refused (413)', async () => {
-    expect(await push('this is not json')).toMatchObject({ status: 200, body: { outcome: 'unusable', reason: 'the body is not JSON' } });
+    expect(await push('this is not json')).toMatchObject({
+      status: 200,
+      body: { outcome: 'unusable', reason: 'the body is not JSON' },
+    });
     expect(await push({ nothing: true })).toMatchObject({ status: 200, body: { outcome: 'unusable' } });
-    expect(await push({ message: { data: '!!!not base64 json', messageId: 'x1' } })).toMatchObject({ status: 200, body: { outcome: 'unusable' } });
+    expect(await push({ message: { data: '!!!not base64 json', messageId: 'x1' } })).toMatchObject({
+      status: 200,
+      body: { outcome: 'unusable' },
+    });
     const huge = await fetch(bridge.pushUrl, { method: 'POST', body: 'x'.repeat(200_000) });
     expect(huge.status).toBe(413);
   });
 
   test('an unreachable Temporal is the only 503 (Pub/Sub redelivers later), within the ack deadline', async () => {
     const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const offline = await startBridge({ client: dead, config: loadConfig({}, { ...config, bridge: { ...config.bridge, port: 0, temporalTimeoutSeconds: 2 } }) });
+    const offline = await startBridge({
+      client: dead,
+      config: loadConfig({}, { ...config, bridge: { ...config.bridge, port: 0, temporalTimeoutSeconds: 2 } }),
+    });
     try {
       const pgs = REAL_MESSAGES.find((m) => m.name === 'phase 3 player game summary')!;
       const started = Date.now();

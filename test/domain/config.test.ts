@@ -11,10 +11,15 @@ describe('the typed config', () => {
     expect(config.lifecycle.overnight.phase3.minimumComplete).toBe(3);
     expect(config.sla.defaultMinutes).toBe(15);
     expect(toRunSettings(config).partialTriggerAfterMs).toBe(30 * 60_000);
-    expect(config.phase4To5.tiers.map((t) => [t.minComplete, t.afterMinutes])).toEqual([[5, 0], [4, 60], [3, 120], [1, 240]]);
+    expect(config.phase4To5.tiers.map((t) => [t.minComplete, t.afterMinutes])).toEqual([
+      [5, 0],
+      [4, 60],
+      [3, 120],
+      [1, 240],
+    ]);
   });
 
-  test('the time scale is the clock\'s, not the rules\': durations stay in the day\'s time', () => {
+  test("the time scale is the clock's, not the rules': durations stay in the day's time", () => {
     const settings = toRunSettings(loadConfig({ GAMEDAY_TIME_SCALE: String(1 / 60) }));
     expect(settings.partialTriggerAfterMs).toBe(30 * 60_000);
     expect(settings.clock.scale).toBeCloseTo(1 / 60);
@@ -43,7 +48,9 @@ describe('the typed config', () => {
     );
     expect(() =>
       loadConfig({
-        GAMEDAY_CONFIG: write({ lifecycle: { overnight: { phase3: { expected: ['player_game_summary', 'ghost_table'] } } } }),
+        GAMEDAY_CONFIG: write({
+          lifecycle: { overnight: { phase3: { expected: ['player_game_summary', 'ghost_table'] } } },
+        }),
       }),
     ).toThrow(/unknown phase-3 processor "ghost_table"/);
     expect(() => loadConfig({ GAMEDAY_CONFIG: write({ quorm: {} }) })).toThrow(/quorm/);
@@ -63,7 +70,9 @@ describe('the lifecycle times', () => {
     expect(() => loadConfig(withFile({ lifecycle: { same_day: { predictionsDeadline: '14:00' } } }))).toThrow(
       /lifecycle.same_day.predictionsDeadline: must be "D-1 HH:MM", "D HH:MM" or "D\+1 HH:MM"/,
     );
-    expect(() => loadConfig(withFile({ lifecycle: { tomorrow: { phase4At: 'D-2 17:30' } } }))).toThrow(/lifecycle.tomorrow.phase4At/);
+    expect(() => loadConfig(withFile({ lifecycle: { tomorrow: { phase4At: 'D-2 17:30' } } }))).toThrow(
+      /lifecycle.tomorrow.phase4At/,
+    );
   });
 
   test('a step outside its cycle is refused', () => {

@@ -6,7 +6,8 @@ import { evaluateTiers } from '../../domain/phase4-tiers';
 import { shouldUpdateLatest } from '../../domain/exports';
 
 const config = loadConfig({});
-const wall = (ms: number) => `${new Date(ms).toLocaleDateString('en-CA', { timeZone: 'America/New_York' })} ${formatTimeET(ms)}`;
+const wall = (ms: number) =>
+  `${new Date(ms).toLocaleDateString('en-CA', { timeZone: 'America/New_York' })} ${formatTimeET(ms)}`;
 
 describe('the plan of a day: every timer of the three cycles', () => {
   test('an ordinary date: the configured times in ET, in order', () => {
@@ -18,7 +19,15 @@ describe('the plan of a day: every timer of the three cycles', () => {
     expect(steps).toContain('same_day/wave-7 2026-01-15 4:00 PM ET');
     expect(steps).toContain('same_day/deadline 2026-01-15 2:00 PM ET');
     expect(steps).toContain('overnight/gap-check 2026-01-16 9:00 AM ET');
-    expect(plan.cycles.same_day.steps.filter((s) => s.kind === 'prediction-wave').map((s) => s.runMode)).toEqual(['FIRST', 'RETRY', 'RETRY', 'RETRY', 'RETRY', 'FINAL_RETRY', 'LAST_CALL']);
+    expect(plan.cycles.same_day.steps.filter((s) => s.kind === 'prediction-wave').map((s) => s.runMode)).toEqual([
+      'FIRST',
+      'RETRY',
+      'RETRY',
+      'RETRY',
+      'RETRY',
+      'FINAL_RETRY',
+      'LAST_CALL',
+    ]);
   });
 
   test('spring forward (D+1 = 2026-03-08): the grading window 00:00-02:45 ends at 03:45 EDT, the same elapsed time', () => {
@@ -51,8 +60,13 @@ describe('the plan of a day: every timer of the three cycles', () => {
 describe('the day clock', () => {
   test('identity without an anchor; a virtual day runs 1/scale times faster from its anchor', () => {
     expect(virtualNow(clockFrom({ scale: 1 }, 1000), 5000)).toBe(5000);
-    const clock = clockFrom({ scale: 1 / 600, virtualAnchor: '2026-01-14T21:45:00Z', realAnchor: '2026-11-28T12:00:00Z' }, 0);
-    expect(new Date(virtualNow(clock, Date.parse('2026-11-28T12:00:03Z'))).toISOString()).toBe('2026-01-14T22:15:00.000Z');
+    const clock = clockFrom(
+      { scale: 1 / 600, virtualAnchor: '2026-01-14T21:45:00Z', realAnchor: '2026-11-28T12:00:00Z' },
+      0,
+    );
+    expect(new Date(virtualNow(clock, Date.parse('2026-11-28T12:00:03Z'))).toISOString()).toBe(
+      '2026-01-14T22:15:00.000Z',
+    );
     expect(realDelayUntil(clock, Date.parse('2026-01-14T22:15:00Z'), Date.parse('2026-11-28T12:00:00Z'))).toBe(3000);
   });
 });

@@ -14,7 +14,15 @@ const sub3 = `projects/p/subscriptions/${config.topics[3]}-gameday`;
 function freshState(): DayState {
   const plan = planDay(gameDate, config.lifecycle, config.timeZone);
   const now = Date.parse('2026-01-15T20:00:00Z');
-  return newDayState({ gameDate, workflowId: `gameday-${gameDate}`, runId: 'r1', plan, clock: { scale: 1, virtualAnchorMs: now, realAnchorMs: now }, now, startCycle: 'overnight' });
+  return newDayState({
+    gameDate,
+    workflowId: `gameday-${gameDate}`,
+    runId: 'r1',
+    plan,
+    clock: { scale: 1, virtualAnchorMs: now, realAnchorMs: now },
+    now,
+    startCycle: 'overnight',
+  });
 }
 
 function apply(state: DayState, message: unknown, messageId: string) {
@@ -22,27 +30,46 @@ function apply(state: DayState, message: unknown, messageId: string) {
   return applyMessage(state, interpretMessage(message, delivery, catalog), delivery, Date.now(), 500);
 }
 
-const permutations = <T,>(items: T[]): T[][] =>
-  items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+const permutations = <T>(items: T[]): T[][] =>
+  items.length <= 1
+    ? [items]
+    : items.flatMap((item, i) =>
+        permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+      );
 
 describe('one run that published success and failed (a later step raised)', () => {
   const at = Date.parse('2026-01-16T04:00:00Z');
   const success = completion(config, 3, 'player_game_summary', gameDate, at);
-  const failed = { ...success, status: 'failed', error_message: 'save step raised', error_type: 'str', record_count: 0 };
+  const failed = {
+    ...success,
+    status: 'failed',
+    error_message: 'save step raised',
+    error_type: 'str',
+    record_count: 0,
+  };
   const redelivered = { ...success };
-  test.each(permutations([['success', success], ['failed', failed], ['redelivery', redelivered]] as const).map((p) => [p.map(([n]) => n).join(' -> '), p] as const))(
-    '%s: counted once, as complete',
-    (_order, sequence) => {
-      const state = freshState();
-      sequence.forEach(([name, message]) => apply(state, message, `msg-${name}`));
-      const runs = state.processors['3:player_game_summary'].runs;
-      expect(runs).toHaveLength(1);
-      expect(runs[0].status).toBe('success');
-      expect(state.messages.counted).toBe(1);
-      const view = phase3View(state, config.lifecycle.overnight.phase3, Date.parse(state.cycles.overnight.countFrom), Date.parse(state.cycles.tomorrow.countFrom), 1_800_000);
-      expect(view.progress.complete).toContain('player_game_summary');
-    },
-  );
+  test.each(
+    permutations([
+      ['success', success],
+      ['failed', failed],
+      ['redelivery', redelivered],
+    ] as const).map((p) => [p.map(([n]) => n).join(' -> '), p] as const),
+  )('%s: counted once, as complete', (_order, sequence) => {
+    const state = freshState();
+    sequence.forEach(([name, message]) => apply(state, message, `msg-${name}`));
+    const runs = state.processors['3:player_game_summary'].runs;
+    expect(runs).toHaveLength(1);
+    expect(runs[0].status).toBe('success');
+    expect(state.messages.counted).toBe(1);
+    const view = phase3View(
+      state,
+      config.lifecycle.overnight.phase3,
+      Date.parse(state.cycles.overnight.countFrom),
+      Date.parse(state.cycles.tomorrow.countFrom),
+      1_800_000,
+    );
+    expect(view.progress.complete).toContain('player_game_summary');
+  });
 });
 
 describe('redeliveries', () => {
@@ -68,12 +95,29 @@ describe('redeliveries', () => {
 describe('what cannot be used is counted and shown, never thrown', () => {
   test('unusable and ignored messages by reason, with the newest samples', () => {
     const state = freshState();
-    apply(state, { ...completion(config, 3, 'upcoming_team_game_context', gameDate, Date.now()), game_date: 'None' }, 'a');
+    apply(
+      state,
+      { ...completion(config, 3, 'upcoming_team_game_context', gameDate, Date.now()), game_date: 'None' },
+      'a',
+    );
     apply(state, { scraper_name: 'nbac_player_boxscore', execution_id: 'recovery-1', status: 'success' }, 'b');
-    apply(state, { ...completion(config, 3, 'player_game_summary', gameDate, Date.now()), processor_name: 'SomeOtherProcessor', output_table: 'x' }, 'c');
+    apply(
+      state,
+      {
+        ...completion(config, 3, 'player_game_summary', gameDate, Date.now()),
+        processor_name: 'SomeOtherProcessor',
+        output_table: 'x',
+      },
+      'c',
+    );
     apply(state, completion(config, 3, 'player_game_summary', '2026-01-14', Date.now()), 'd');
     expect(state.messages).toMatchObject({ received: 4, unusable: 2, ignored: 2, counted: 0 });
-    expect(state.messages.byReason).toEqual({ bad_date: 1, no_processor_name: 1, untracked_processor: 1, other_date: 1 });
+    expect(state.messages.byReason).toEqual({
+      bad_date: 1,
+      no_processor_name: 1,
+      untracked_processor: 1,
+      other_date: 1,
+    });
     expect(state.messages.recent.map((r) => r.code)).toEqual(['bad_date', 'no_processor_name', 'other_date']);
   });
 });

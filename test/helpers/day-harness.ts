@@ -66,7 +66,10 @@ export function startDay(env: TestWorkflowEnvironment, taskQueue: string, input:
  */
 export async function endDays(): Promise<void> {
   for (const { env, workflowId } of started.splice(0)) {
-    await env.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+    await env.client.workflow
+      .getHandle(workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
   }
 }
 
@@ -89,7 +92,13 @@ export async function updateRefusal(promise: Promise<unknown>): Promise<string> 
 }
 
 /** Moves the time-skipping server's clock to a time of the date's day (`D 23:40`), the workflow's timers firing on the way. */
-export async function skipTo(env: TestWorkflowEnvironment, handle: DayHandle, config: GamedayConfig, gameDate: string, time: string): Promise<void> {
+export async function skipTo(
+  env: TestWorkflowEnvironment,
+  handle: DayHandle,
+  config: GamedayConfig,
+  gameDate: string,
+  time: string,
+): Promise<void> {
   const clock = (await dayState(env, handle)).clock;
   const target = dayTimeInstant(gameDate, time, config.timeZone);
   const delay = realDelayUntil(clock, target, await env.currentTimeMs());
@@ -97,10 +106,16 @@ export async function skipTo(env: TestWorkflowEnvironment, handle: DayHandle, co
 }
 
 /** Sends platform messages to the date's workflow as the bridge does (with a Pub/Sub message ID each). */
-export async function deliver(env: TestWorkflowEnvironment, handle: DayHandle, messages: unknown[], idPrefix = 'msg'): Promise<void> {
+export async function deliver(
+  env: TestWorkflowEnvironment,
+  handle: DayHandle,
+  messages: unknown[],
+  idPrefix = 'msg',
+): Promise<void> {
   const latest = env.client.workflow.getHandle(handle.workflowId);
   let n = 0;
-  for (const message of messages) await latest.signal(processorCompletedSignal, message, { messageId: `${idPrefix}-${(n += 1)}` });
+  for (const message of messages)
+    await latest.signal(processorCompletedSignal, message, { messageId: `${idPrefix}-${(n += 1)}` });
 }
 
 /** The day's final state (following continue-as-new to the last run). */

@@ -48,7 +48,8 @@ export interface FakePlatformOptions {
 
 export function fakePlatform(options: FakePlatformOptions): FakePlatform {
   const { config, client } = options;
-  if (!config.clock.realAnchor) throw new Error('fakePlatform needs config.clock.realAnchor (the server time at start)');
+  if (!config.clock.realAnchor)
+    throw new Error('fakePlatform needs config.clock.realAnchor (the server time at start)');
   const clock = clockFrom({ scale: config.timeScale, ...config.clock }, 0);
   const calls: RecordedCall[] = [];
   const alerts: AlertRequest[] = [];
@@ -81,7 +82,12 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
       batches += 1;
       return { outcome: 'started', batchId: `batch-${batches}`, totalRequests: 100 };
     },
-    getPredictionBatchStatus: async () => ({ status: 'complete', completionPct: 100, expectedPlayers: 100, completedPlayers: 100 }),
+    getPredictionBatchStatus: async () => ({
+      status: 'complete',
+      completionPct: 100,
+      expectedPlayers: 100,
+      completedPlayers: 100,
+    }),
     publishExportTrigger: async (request) => ({
       messageId: `export-${calls.filter((c) => c.name === 'publishExportTrigger').length}`,
       exportTypes: request.kind === 'tonight' ? config.export.tonightTypes : config.export.resultsTypes,
@@ -105,8 +111,19 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
     raiseAlert: async (alert) => {
       alerts.push(alert);
     },
-    checkDataGate: async (request) => ({ ...request, enabled: false, passed: true, checks: [], recheckAfterMs: 300_000 }),
-    getPredictionSummary: async (gameDate) => ({ gameDate, activePredictions: 0, produced: false, avgFeatureQuality: null }),
+    checkDataGate: async (request) => ({
+      ...request,
+      enabled: false,
+      passed: true,
+      checks: [],
+      recheckAfterMs: 300_000,
+    }),
+    getPredictionSummary: async (gameDate) => ({
+      gameDate,
+      activePredictions: 0,
+      produced: false,
+      avgFeatureQuality: null,
+    }),
     writeExecutionLog: async (events) => {
       executionLog.push(...events);
       return events.length;

@@ -6,9 +6,15 @@ import type { GamedayConfig } from '../../config/schema';
 import type { CompletionMessage } from '../../domain/messages';
 
 let sequence = 0;
-const hex8 = () => (0x10000000 + ((sequence += 1) * 2654435761) % 0xefffffff).toString(16).slice(-8);
+const hex8 = () => (0x10000000 + (((sequence += 1) * 2654435761) % 0xefffffff)).toString(16).slice(-8);
 
-const PHASE_FIELD = { 1: 'phase_1_scrapers', 2: 'phase_2_raw', 3: 'phase_3_analytics', 4: 'phase_4_precompute', 5: 'phase_5_predictions' } as const;
+const PHASE_FIELD = {
+  1: 'phase_1_scrapers',
+  2: 'phase_2_raw',
+  3: 'phase_3_analytics',
+  4: 'phase_4_precompute',
+  5: 'phase_5_predictions',
+} as const;
 
 /** A completion of a configured processor, published under its class name (phases 2-5) or snake name (phase 1). */
 export function completion(
@@ -22,7 +28,14 @@ export function completion(
   const spec = config.processors[phase].find((p) => p.name === name);
   if (!spec) throw new Error(`no phase-${phase} processor ${name}`);
   const id = hex8();
-  const dataset = phase === 1 || phase === 2 ? 'nba_raw' : phase === 3 ? 'nba_analytics' : phase === 4 ? 'nba_precompute' : 'nba_predictions';
+  const dataset =
+    phase === 1 || phase === 2
+      ? 'nba_raw'
+      : phase === 3
+        ? 'nba_analytics'
+        : phase === 4
+          ? 'nba_precompute'
+          : 'nba_predictions';
   const message = {
     processor_name: phase === 1 ? spec.name : spec.className,
     phase: PHASE_FIELD[phase],
@@ -44,7 +57,10 @@ export function completion(
 }
 
 /** The push envelope a Pub/Sub push subscription posts for a message. */
-export function pushEnvelope(data: string | object, options: { messageId?: string; subscription?: string; publishTime?: string } = {}) {
+export function pushEnvelope(
+  data: string | object,
+  options: { messageId?: string; subscription?: string; publishTime?: string } = {},
+) {
   const text = typeof data === 'string' ? data : JSON.stringify(data);
   return {
     message: {

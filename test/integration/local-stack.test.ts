@@ -10,7 +10,9 @@ import { SCENARIOS, type RequestEvent, type ExportEvent, type PublishEvent } fro
 import { quietRuntime } from '../helpers/tools';
 
 jest.mock('teeny-request', () =>
-  (jest.requireActual('../warehouse/teeny-request-shim') as { teenyRequestWithNodeFetch(): unknown }).teenyRequestWithNodeFetch(),
+  (
+    jest.requireActual('../warehouse/teeny-request-shim') as { teenyRequestWithNodeFetch(): unknown }
+  ).teenyRequestWithNodeFetch(),
 );
 
 const gameDate = '2026-01-15';
@@ -35,7 +37,14 @@ afterAll(async () => {
 
 test('a date outside the demo lives its whole day to COMPLETE: three cycles, every phase driven or observed', async () => {
   const lines: string[] = [];
-  const state = await runDate({ client: stack.client, config: stack.config, gameDate, platformUrl: stack.platform.url, print: (l) => lines.push(l), pollMs: 200 });
+  const state = await runDate({
+    client: stack.client,
+    config: stack.config,
+    gameDate,
+    platformUrl: stack.platform.url,
+    print: (l) => lines.push(l),
+    pollMs: 200,
+  });
   expect(state.status).toBe('COMPLETE');
   expect(state.gamesScheduled).toBeGreaterThan(0);
   expect(state.runs).toBe(3);
@@ -51,11 +60,15 @@ test('a date outside the demo lives its whole day to COMPLETE: three cycles, eve
   for (const call of phase3Calls) {
     expect((call.body as { processors: string[] }).processors).toEqual(['UpcomingTeamGameContextProcessor']);
   }
-  const subscriptionRuns = events.filter((e) => e.type === 'run' && (e as { cause?: string }).cause?.startsWith('subscription:'));
+  const subscriptionRuns = events.filter(
+    (e) => e.type === 'run' && (e as { cause?: string }).cause?.startsWith('subscription:'),
+  );
   expect(subscriptionRuns.length).toBeGreaterThan(5);
   // Phase 4: five calls a cycle, one processor each, plus the three feature-store refreshes.
   expect(requests.filter((r) => r.path === '/phase4/process-date' && r.status === 200)).toHaveLength(18);
-  const waves = requests.filter((r) => r.path === '/coordinator/start').map((r) => (r.body as { prediction_run_mode: string }).prediction_run_mode);
+  const waves = requests
+    .filter((r) => r.path === '/coordinator/start')
+    .map((r) => (r.body as { prediction_run_mode: string }).prediction_run_mode);
   expect(waves).toEqual(['PRE_GAME', 'FIRST', 'RETRY', 'RETRY', 'RETRY', 'RETRY', 'FINAL_RETRY', 'LAST_CALL']);
   const exports = events.filter((e): e is ExportEvent => e.type === 'export');
   expect(exports.every((e) => e.trigger.update_latest === true)).toBe(true);
@@ -68,7 +81,10 @@ test('a date outside the demo lives its whole day to COMPLETE: three cycles, eve
   expect(state.messages.unusable).toBeGreaterThan(0);
 
   const complete = [];
-  for await (const wf of stack.client.workflow.list({ query: `PipelineStatus = 'COMPLETE' AND GameDate = '${gameDate}'` })) complete.push(wf.workflowId);
+  for await (const wf of stack.client.workflow.list({
+    query: `PipelineStatus = 'COMPLETE' AND GameDate = '${gameDate}'`,
+  }))
+    complete.push(wf.workflowId);
   expect(complete).toEqual([`gameday-${gameDate}`]);
 }, 300_000);
 
@@ -85,7 +101,20 @@ test('starting the same date twice gives one workflow; a late message never star
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       message: {
-        data: Buffer.from(JSON.stringify({ processor_name: 'PlayerGameSummaryProcessor', phase: 'phase_3_analytics', execution_id: 'late', correlation_id: 'c', game_date: gameDate, status: 'success', record_count: 5, records_failed: 0, timestamp: new Date().toISOString(), metadata: {} })).toString('base64'),
+        data: Buffer.from(
+          JSON.stringify({
+            processor_name: 'PlayerGameSummaryProcessor',
+            phase: 'phase_3_analytics',
+            execution_id: 'late',
+            correlation_id: 'c',
+            game_date: gameDate,
+            status: 'success',
+            record_count: 5,
+            records_failed: 0,
+            timestamp: new Date().toISOString(),
+            metadata: {},
+          }),
+        ).toString('base64'),
         messageId: 'late-1',
       },
       subscription: 'projects/p/subscriptions/nba-phase3-analytics-complete-gameday',
@@ -93,7 +122,8 @@ test('starting the same date twice gives one workflow; a late message never star
   });
   expect(await late.json()).toMatchObject({ acknowledged: true, outcome: 'closed' });
   const runs = [];
-  for await (const wf of stack.client.workflow.list({ query: `WorkflowId = 'gameday-${gameDate}'` })) runs.push(wf.runId);
+  for await (const wf of stack.client.workflow.list({ query: `WorkflowId = 'gameday-${gameDate}'` }))
+    runs.push(wf.runId);
   // Three cycles, three runs (a test's day may trim its history into more runs of a cycle, never fewer).
   expect(runs.length).toBeGreaterThanOrEqual(3);
 });

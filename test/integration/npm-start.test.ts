@@ -37,7 +37,11 @@ async function stackEnv(): Promise<NodeJS.ProcessEnv> {
 /** Runs `npm start` (scripts/start.ts) until it exits, or until `stopWhen` matches its output (then Ctrl-C). */
 function npmStart(args: string[], env: NodeJS.ProcessEnv, stopWhen?: RegExp): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [join(ROOT, 'scripts', 'start.ts'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [join(ROOT, 'scripts', 'start.ts'), ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let interrupted = false;
     const onData = (chunk: Buffer) => {

@@ -40,12 +40,19 @@ describe('the 2025-12-29 incident in the overnight cycle: upcoming_team_game_con
     result = await worker.runUntil(async () => {
       const handle = await startDay(env, taskQueue, { gameDate, cycle: 'overnight' });
       // The upcoming player context was computed during the day; box scores drive the three game summaries at 23:40.
-      await deliver(env, handle, [completion(config, 3, 'upcoming_player_game_context', gameDate, at('D 05:30'))], 'upgc');
+      await deliver(
+        env,
+        handle,
+        [completion(config, 3, 'upcoming_player_game_context', gameDate, at('D 05:30'))],
+        'upgc',
+      );
       await skipTo(env, handle, config, gameDate, 'D 23:40');
       await deliver(
         env,
         handle,
-        ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'].map((n) => completion(config, 3, n, gameDate, at('D 23:40'))),
+        ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'].map((n) =>
+          completion(config, 3, n, gameDate, at('D 23:40')),
+        ),
         'box',
       );
       return dayResult(env, handle);
@@ -82,7 +89,10 @@ describe('the 2025-12-29 incident in the overnight cycle: upcoming_team_game_con
 
   test('grading once every game is Final (the first check at 00:00 finds them final), results at 05:00, the day completes', () => {
     expect(platform.of('publishGradingTrigger').map((c) => wall(c.at))).toEqual(['12:00 AM ET']);
-    expect(result.cycles.overnight.steps.find((s) => s.kind === 'grading')).toMatchObject({ status: 'DONE', outcome: 'graded 140 predictions' });
+    expect(result.cycles.overnight.steps.find((s) => s.kind === 'grading')).toMatchObject({
+      status: 'DONE',
+      outcome: 'graded 140 predictions',
+    });
     const exports = platform.of('publishExportTrigger');
     expect(exports.map((c) => [wall(c.at), (c.args[0] as { kind: string }).kind])).toEqual([['5:00 AM ET', 'results']]);
     expect(result.status).toBe('COMPLETE');
@@ -103,7 +113,11 @@ describe('a day whose grading never completes ends with gaps, and says which', (
     const { worker, taskQueue } = await dayWorker(env, platform.activities);
     const result = await worker.runUntil(async () => {
       const handle = await startDay(env, taskQueue, { gameDate: '2026-01-20', cycle: 'overnight' });
-      await deliver(env, handle, config.lifecycle.overnight.phase3.expected.map((n) => completion(config, 3, n, '2026-01-20', at('D 23:00'))));
+      await deliver(
+        env,
+        handle,
+        config.lifecycle.overnight.phase3.expected.map((n) => completion(config, 3, n, '2026-01-20', at('D 23:00'))),
+      );
       return dayResult(env, handle);
     });
     expect(result.status).toBe('COMPLETE_WITH_GAPS');

@@ -12,7 +12,17 @@ import { dayTimeInstant } from '../../domain/day-times';
 import { addDays, formatTimeET } from '../../domain/dates';
 import { loadConfig } from '../../config/load';
 import { createTimeSkippingEnv } from '../helpers/tools';
-import { dayConfig, dayResult, dayState, dayWorker, deliver, endDays, skipTo, startDay, updateRefusal } from '../helpers/day-harness';
+import {
+  dayConfig,
+  dayResult,
+  dayState,
+  dayWorker,
+  deliver,
+  endDays,
+  skipTo,
+  startDay,
+  updateRefusal,
+} from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
 import { completion } from '../helpers/messages';
 
@@ -39,7 +49,8 @@ describe('phase 4 -> 5: a tier fires on its timer, with no new message', () => {
       silentPhase3: ['upcoming_player_game_context'],
       overrides: {
         runPrecomputeProcessor: async (request) => {
-          if (request.className === 'MLFeatureStoreProcessor') throw ApplicationFailure.nonRetryable('feature store down', 'PlatformRejected');
+          if (request.className === 'MLFeatureStoreProcessor')
+            throw ApplicationFailure.nonRetryable('feature store down', 'PlatformRejected');
           return { processor: request.className, status: 'success', recordCount: 300 };
         },
       },
@@ -49,7 +60,15 @@ describe('phase 4 -> 5: a tier fires on its timer, with no new message', () => {
       const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
       // The upcoming player context arrives at 07:20 (the 07:00 remedy's run of it publishes nothing): phase 4 then.
       await skipTo(env, handle, config, gameDate, 'D 07:20');
-      await deliver(env, handle, [completion(config, 3, 'upcoming_player_game_context', gameDate, dayTimeInstant(gameDate, 'D 07:20', config.timeZone))]);
+      await deliver(env, handle, [
+        completion(
+          config,
+          3,
+          'upcoming_player_game_context',
+          gameDate,
+          dayTimeInstant(gameDate, 'D 07:20', config.timeZone),
+        ),
+      ]);
       await skipTo(env, handle, config, gameDate, 'D 08:40');
       return dayState(env, handle);
     });
@@ -59,11 +78,18 @@ describe('phase 4 -> 5: a tier fires on its timer, with no new message', () => {
     expect(wall(first.at)).toBe('8:20 AM ET');
     expect(first.args[0]).toMatchObject({ runMode: 'FIRST', force: true });
     const wave = state.cycles.same_day.steps.find((s) => s.id === 'same_day/wave-1')!;
-    expect(wave.phase4?.complete.sort()).toEqual(['player_composite_factors', 'player_daily_cache', 'player_shot_zone_analysis', 'team_defense_zone_analysis']);
+    expect(wave.phase4?.complete.sort()).toEqual([
+      'player_composite_factors',
+      'player_daily_cache',
+      'player_shot_zone_analysis',
+      'team_defense_zone_analysis',
+    ]);
     // The only messages the day got: the remedy's team context (07:00) and the player context (07:20).
     expect(state.messages.counted).toBe(2);
     expect(state.cycles.same_day.steps.find((s) => s.kind === 'phase4')).toMatchObject({ status: 'FAILED' });
-    expect(state.alerts.some((a) => a.kind === 'STEP_FAILED' && a.message.includes('ml_feature_store failed'))).toBe(true);
+    expect(state.alerts.some((a) => a.kind === 'STEP_FAILED' && a.message.includes('ml_feature_store failed'))).toBe(
+      true,
+    );
   }, 120_000);
 });
 
@@ -87,7 +113,11 @@ describe('operator forces are applied at once, by cancelling the step, and say w
         expect.objectContaining({ action: 'forcePhase', phase: 4, user: 'oncall', outcome: result.outcome }),
       ]);
       const phase3 = result.state.cycles.same_day.steps.find((s) => s.kind === 'phase3')!;
-      expect(phase3).toMatchObject({ status: 'DONE', degraded: true, outcome: 'forced by oncall: phase 3 will be late today' });
+      expect(phase3).toMatchObject({
+        status: 'DONE',
+        degraded: true,
+        outcome: 'forced by oncall: phase 3 will be late today',
+      });
       await skipTo(env, handle, config, gameDate, 'D 05:30');
     });
     const calls = platform.of('runPrecomputeProcessor');
@@ -106,7 +136,8 @@ describe('operator forces are applied at once, by cancelling the step, and say w
       overrides: {
         runPrecomputeProcessor: async (request) => {
           calls += 1;
-          if (!request.idempotencyKey.includes(':restart1')) throw ApplicationFailure.retryable('503 from the precompute service', 'PlatformUnavailable');
+          if (!request.idempotencyKey.includes(':restart1'))
+            throw ApplicationFailure.retryable('503 from the precompute service', 'PlatformUnavailable');
           return { processor: request.className, status: 'success', recordCount: 300 };
         },
       },
@@ -114,18 +145,35 @@ describe('operator forces are applied at once, by cancelling the step, and say w
     const { worker, taskQueue } = await dayWorker(env, platform.activities);
     await worker.runUntil(async () => {
       const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-      await deliver(env, handle, [completion(config, 3, 'upcoming_player_game_context', gameDate, dayTimeInstant(gameDate, 'D 05:10', config.timeZone))]);
+      await deliver(env, handle, [
+        completion(
+          config,
+          3,
+          'upcoming_player_game_context',
+          gameDate,
+          dayTimeInstant(gameDate, 'D 05:10', config.timeZone),
+        ),
+      ]);
       await skipTo(env, handle, config, gameDate, 'D 06:00');
       while (calls < 2) await new Promise((resolve) => setTimeout(resolve, 50));
       const before = await env.currentTimeMs();
-      const result = await handle.executeUpdate(forcePhaseUpdate, { args: [{ phase: 4, reason: 'retry now', user: 'oncall' }] });
-      expect(result.outcome).toBe('phase 4 (precompute) of same_day: phase 4 at 06:00 restarted with a fresh idempotency key');
+      const result = await handle.executeUpdate(forcePhaseUpdate, {
+        args: [{ phase: 4, reason: 'retry now', user: 'oncall' }],
+      });
+      expect(result.outcome).toBe(
+        'phase 4 (precompute) of same_day: phase 4 at 06:00 restarted with a fresh idempotency key',
+      );
       expect((await env.currentTimeMs()) - before).toBeLessThan(60_000);
       await skipTo(env, handle, config, gameDate, 'D 06:30');
       const state = await dayState(env, handle);
-      expect(state.cycles.same_day.steps.find((s) => s.kind === 'phase4')).toMatchObject({ status: 'DONE', restarts: 1 });
+      expect(state.cycles.same_day.steps.find((s) => s.kind === 'phase4')).toMatchObject({
+        status: 'DONE',
+        restarts: 1,
+      });
     });
-    const keys = platform.of('runPrecomputeProcessor').map((c) => (c.args[0] as { idempotencyKey: string }).idempotencyKey);
+    const keys = platform
+      .of('runPrecomputeProcessor')
+      .map((c) => (c.args[0] as { idempotencyKey: string }).idempotencyKey);
     expect(new Set(keys.filter((k) => !k.includes('restart'))).size).toBe(1);
     expect(keys.filter((k) => k.includes(':restart1'))).toHaveLength(5);
   }, 120_000);
@@ -141,7 +189,9 @@ describe('operator forces are applied at once, by cancelling the step, and say w
       const force = (request: object) => handle.executeUpdate(forcePhaseUpdate, { args: [request as never] });
       expect(await updateRefusal(force({ phase: 2, reason: 'x' }))).toMatch(/observed, not driven/);
       expect(await updateRefusal(force({ phase: 4, reason: '  ' }))).toBe('a reason is required');
-      expect(await updateRefusal(force({ phase: '4', reason: 'x' }))).toMatch(/unknown phase "4": expected a whole number 1-6/);
+      expect(await updateRefusal(force({ phase: '4', reason: 'x' }))).toMatch(
+        /unknown phase "4": expected a whole number 1-6/,
+      );
       expect(await updateRefusal(force({ phase: 7, reason: 'x' }))).toMatch(/unknown phase 7/);
       const state = await dayState(env, handle);
       expect(state.operatorActions).toEqual([]);
@@ -158,8 +208,15 @@ describe('continue-as-new within a cycle keeps the day', () => {
     const { worker, taskQueue } = await dayWorker(env, platform.activities);
     await worker.runUntil(async () => {
       const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-      const message = completion(config, 2, 'nbac_gamebook_player_stats', gameDate, dayTimeInstant(gameDate, 'D 05:00', config.timeZone));
-      for (let i = 0; i < 500; i++) await deliver(env, handle, [{ ...message, execution_id: `run-${i}` }], `flood-${i}`);
+      const message = completion(
+        config,
+        2,
+        'nbac_gamebook_player_stats',
+        gameDate,
+        dayTimeInstant(gameDate, 'D 05:00', config.timeZone),
+      );
+      for (let i = 0; i < 500; i++)
+        await deliver(env, handle, [{ ...message, execution_id: `run-${i}` }], `flood-${i}`);
       await skipTo(env, handle, config, gameDate, 'D 06:30');
       const state = await dayState(env, handle);
       expect(state.cycle).toBe('same_day');
@@ -178,7 +235,9 @@ describe('the edges of a day', () => {
     const config = await dayConfig(env, '2026-07-04');
     const platform = fakePlatform({ config, client: env.client, games: 0 });
     const { worker, taskQueue } = await dayWorker(env, platform.activities);
-    const result = await worker.runUntil(async () => dayResult(env, await startDay(env, taskQueue, { gameDate: '2026-07-04' })));
+    const result = await worker.runUntil(async () =>
+      dayResult(env, await startDay(env, taskQueue, { gameDate: '2026-07-04' })),
+    );
     expect(result.status).toBe('NO_GAMES');
     expect(platform.calls.map((c) => c.name)).toEqual(['countScheduledGames']);
   }, 60_000);
@@ -186,17 +245,29 @@ describe('the edges of a day', () => {
   test('a backfill of an old date runs its overnight cycle at once, and its results export does not claim "latest"', async () => {
     const gameDate = '2025-12-01';
     const base = loadConfig({});
-    const config = loadConfig({}, {
-      clock: { virtualAnchor: new Date(dayTimeInstant(addDays(gameDate, 30), 'D 12:00', base.timeZone)).toISOString(), realAnchor: new Date(await env.currentTimeMs()).toISOString() },
-    });
+    const config = loadConfig(
+      {},
+      {
+        clock: {
+          virtualAnchor: new Date(dayTimeInstant(addDays(gameDate, 30), 'D 12:00', base.timeZone)).toISOString(),
+          realAnchor: new Date(await env.currentTimeMs()).toISOString(),
+        },
+      },
+    );
     const platform = fakePlatform({ config, client: env.client });
     const { worker, taskQueue } = await dayWorker(env, platform.activities);
-    const result = await worker.runUntil(async () => dayResult(env, await startDay(env, taskQueue, { gameDate, startedBy: 'backfill' })));
+    const result = await worker.runUntil(async () =>
+      dayResult(env, await startDay(env, taskQueue, { gameDate, startedBy: 'backfill' })),
+    );
     expect(result.status).toBe('COMPLETE');
     expect(result.cycles.tomorrow.status).toBe('SKIPPED');
-    expect(platform.of('triggerAnalytics')[0].args[0]).toMatchObject({ processors: expect.arrayContaining(['PlayerGameSummaryProcessor']) });
+    expect(platform.of('triggerAnalytics')[0].args[0]).toMatchObject({
+      processors: expect.arrayContaining(['PlayerGameSummaryProcessor']),
+    });
     expect(platform.of('runPrecomputeProcessor')).toHaveLength(5);
-    expect(platform.of('publishExportTrigger').map((c) => c.args[0])).toEqual([expect.objectContaining({ kind: 'results', updateLatest: false })]);
+    expect(platform.of('publishExportTrigger').map((c) => c.args[0])).toEqual([
+      expect.objectContaining({ kind: 'results', updateLatest: false }),
+    ]);
   }, 120_000);
 
   test('cancellation: the day says CANCELLED (search attribute too), alerts once, writes its outbox', async () => {

@@ -29,7 +29,8 @@ afterAll(async () => {
 });
 
 /** "HH:MM" of a day-time instant in ET, and the date it falls on. */
-const wall = (ms: number) => `${new Date(ms).toLocaleDateString('en-CA', { timeZone: 'America/New_York' })} ${formatTimeET(ms).replace(' ET', '')}`;
+const wall = (ms: number) =>
+  `${new Date(ms).toLocaleDateString('en-CA', { timeZone: 'America/New_York' })} ${formatTimeET(ms).replace(' ET', '')}`;
 
 async function runDay(gameDate: string) {
   const config = await dayConfig(env, gameDate);
@@ -46,7 +47,9 @@ async function runDay(gameDate: string) {
       for (const name of names) {
         await env.client.workflow
           .getHandle(handle.workflowId)
-          .signal(processorCompletedSignal, completion(config, 3, name, gameDate, at(time)), { messageId: `${name}-${time}` });
+          .signal(processorCompletedSignal, completion(config, 3, name, gameDate, at(time)), {
+            messageId: `${name}-${time}`,
+          });
       }
     };
     await signalAt('D 05:30', ['upcoming_player_game_context']);
@@ -104,11 +107,24 @@ describe.each([
       [wall(at('D 13:00')), 1],
       [wall(at('D 23:40')), 5],
     ]);
-    expectCallsAt(platform, 'startPredictionBatch', ['D-1 20:00', 'D 08:00', 'D 09:00', 'D 10:00', 'D 11:00', 'D 12:00', 'D 13:00', 'D 16:00'].map(at));
+    expectCallsAt(
+      platform,
+      'startPredictionBatch',
+      ['D-1 20:00', 'D 08:00', 'D 09:00', 'D 10:00', 'D 11:00', 'D 12:00', 'D 13:00', 'D 16:00'].map(at),
+    );
     expect(platform.of('startPredictionBatch').map((c) => (c.args[0] as { runMode: string }).runMode)).toEqual([
-      'PRE_GAME', 'FIRST', 'RETRY', 'RETRY', 'RETRY', 'RETRY', 'FINAL_RETRY', 'LAST_CALL',
+      'PRE_GAME',
+      'FIRST',
+      'RETRY',
+      'RETRY',
+      'RETRY',
+      'RETRY',
+      'FINAL_RETRY',
+      'LAST_CALL',
     ]);
-    const exports = platform.of('publishExportTrigger').map((c) => `${wall(c.at)} ${(c.args[0] as { kind: string }).kind}`);
+    const exports = platform
+      .of('publishExportTrigger')
+      .map((c) => `${wall(c.at)} ${(c.args[0] as { kind: string }).kind}`);
     for (const time of ['D 11:00', 'D 13:00', 'D 17:00']) expect(exports).toContain(`${wall(at(time))} tonight`);
     expect(exports).toContain(`${wall(at('D+1 05:00'))} results`);
     expectCallsAt(platform, 'publishGradingTrigger', [at('D+1 00:00')]);
@@ -120,7 +136,9 @@ describe.each([
     const gap = result.cycles.overnight.steps.find((s) => s.kind === 'gap-check');
     expect(gap?.status).toBe('DONE');
     expect(gap?.outcome).toBe('no gaps');
-    expect(wall(Date.parse(gap?.finishedAt ?? ''))).toBe(wall(dayTimeInstant(gameDate, 'D+1 09:00', 'America/New_York')));
+    expect(wall(Date.parse(gap?.finishedAt ?? ''))).toBe(
+      wall(dayTimeInstant(gameDate, 'D+1 09:00', 'America/New_York')),
+    );
     expect(result.cycles.tomorrow.steps.every((s) => s.status === 'DONE')).toBe(true);
     expect(addDays(gameDate, 0)).toBe(result.gameDate);
   });

@@ -7,11 +7,15 @@ import { phase3Track } from '../rules/phase3';
 import { phase4Track } from '../rules/phase4';
 
 export function overnightCycle(day: Day): Promise<CycleEnd> {
-  return day.runCycle('overnight', {
-    phase3: phase3Track(day, 'overnight'),
-    phase4: phase4Track(day, 'overnight'),
-    grading: gradingTrack(day, 'overnight'),
-    results: resultsExportTrack(day, 'overnight'),
-    'gap-check': gapCheckTrack(day, 'overnight'),
-  }, { endsWith: 'gap-check' });
+  return day.runCycle(
+    'overnight',
+    {
+      phase3: phase3Track(day, 'overnight'),
+      phase4: phase4Track(day, 'overnight'),
+      grading: gradingTrack(day, 'overnight'),
+      results: resultsExportTrack(day, 'overnight'),
+      'gap-check': gapCheckTrack(day, 'overnight'),
+    },
+    { endsWith: 'gap-check' },
+  );
 }

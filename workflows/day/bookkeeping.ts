@@ -3,15 +3,17 @@
  * Rules record into the state's outbox and go on; background loops deliver it. Nothing here is ever awaited on
  * the path to a trigger: a Slack outage or a slow warehouse never delays the pipeline.
  */
-import { CancellationScope, condition, isCancellation, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  setCurrentDetails,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { ExecutionLogEvent } from '../../contracts/execution-log';
 import type { AlertRecord, DayState } from '../../contracts/state';
-import {
-  GameDateKey,
-  PipelineCycleKey,
-  PipelinePhaseKey,
-  PipelineStatusKey,
-} from '../../contracts/search-attributes';
+import { GameDateKey, PipelineCycleKey, PipelinePhaseKey, PipelineStatusKey } from '../../contracts/search-attributes';
 import { PHASE_NAMES } from '../../domain/phases';
 import { bookkeepingActivities } from '../activity-proxies';
 import { addAlert } from './record';
@@ -52,8 +54,16 @@ export class Bookkeeping {
 
   /** Starts the delivery loops; they end with the run (continue-as-new carries what is left). */
   start(): void {
-    void this.loop('alerts', () => this.state.outbox.alertKeys.length > 0, () => this.deliverAlert());
-    void this.loop('execution log', () => this.state.outbox.log.length > 0, () => this.writeLog());
+    void this.loop(
+      'alerts',
+      () => this.state.outbox.alertKeys.length > 0,
+      () => this.deliverAlert(),
+    );
+    void this.loop(
+      'execution log',
+      () => this.state.outbox.log.length > 0,
+      () => this.writeLog(),
+    );
   }
 
   /** Delivers what is left, even while the workflow is being cancelled; gives up after `timeoutMs`. */
@@ -98,9 +108,17 @@ export class Bookkeeping {
     const alert = this.state.alerts.find((a) => a.key === key);
     try {
       if (alert) {
-        await bookkeepingActivities.raiseAlert.executeWithOptions({ summary: `alert ${alert.kind}: ${alert.message}`.slice(0, 200) }, [
-          { ...alert, gameDate: this.state.gameDate, workflowId: this.state.workflowId, dedupeScope: this.state.chainId },
-        ]);
+        await bookkeepingActivities.raiseAlert.executeWithOptions(
+          { summary: `alert ${alert.kind}: ${alert.message}`.slice(0, 200) },
+          [
+            {
+              ...alert,
+              gameDate: this.state.gameDate,
+              workflowId: this.state.workflowId,
+              dedupeScope: this.state.chainId,
+            },
+          ],
+        );
       }
     } catch (err) {
       if (isCancellation(err)) throw err;

@@ -20,6 +20,7 @@ import {
   recordActionUpdate,
   type ForcePhaseRequest,
   type ForcePhaseResult,
+  type GameDatePipelineWorkflow,
   type PipelineInput,
   type RecordActionRequest,
 } from '../../contracts/workflow-api';
@@ -40,12 +41,12 @@ import { deriveStatus, isStepFinished, summaryLine } from '../../domain/day-summ
 import { interpretMessage, type Delivery } from '../../domain/messages';
 import { PHASE_NAMES, phaseLabel, type PhaseNumber } from '../../domain/phases';
 import type { RunSettings } from '../../domain/run-settings';
-import type { gameDatePipeline } from '../game-date-pipeline';
 import { Bookkeeping } from './bookkeeping';
 import { applyMessage, iso } from './record';
 
 /** The concurrent tracks of a cycle; each runs its steps in order. */
-export type TrackName = 'phase3' | 'phase4' | 'predictions' | 'deadline' | 'exports' | 'grading' | 'results' | 'gap-check';
+export type TrackName =
+  'phase3' | 'phase4' | 'predictions' | 'deadline' | 'exports' | 'grading' | 'results' | 'gap-check';
 
 /** Which tracks an operator's `forcePhase N` acts on, in order of preference. */
 const TRACKS_FOR_PHASE: Record<PhaseNumber, TrackName[]> = {
@@ -165,7 +166,10 @@ export class Day {
     this.books.show();
   }
 
-  alert(kind: AlertKind, options: { step?: StepState; phase?: PhaseNumber; message: string; fixCommand?: string; key?: string }): void {
+  alert(
+    kind: AlertKind,
+    options: { step?: StepState; phase?: PhaseNumber; message: string; fixCommand?: string; key?: string },
+  ): void {
     const step = options.step;
     const suffix = options.key ?? (step ? `${step.id}${step.restarts ? `#${step.restarts}` : ''}` : 'day');
     this.books.alert({
@@ -211,7 +215,12 @@ export class Day {
     });
   }
 
-  finishStep(step: StepState, status: 'DONE' | 'SKIPPED' | 'FAILED' | 'MISSED', outcome: string, degraded = false): void {
+  finishStep(
+    step: StepState,
+    status: 'DONE' | 'SKIPPED' | 'FAILED' | 'MISSED',
+    outcome: string,
+    degraded = false,
+  ): void {
     step.status = status;
     step.finishedAt = iso(this.now());
     step.outcome = outcome;
@@ -223,7 +232,8 @@ export class Day {
       phase: phaseColumn(step.phase),
       triggeredAt: step.triggeredAt ?? step.startedAt ?? step.finishedAt,
       completedAt: step.finishedAt,
-      status: degraded && status === 'DONE' ? 'complete_degraded' : status === 'DONE' ? 'complete' : status.toLowerCase(),
+      status:
+        degraded && status === 'DONE' ? 'complete_degraded' : status === 'DONE' ? 'complete' : status.toLowerCase(),
       triggerSource: 'gameday',
       errorMessage: `${step.label}: ${outcome}`,
     });
@@ -255,7 +265,8 @@ export class Day {
               pending.outcome = `${step.label} finished as forced`;
               break;
             }
-            const wasTriggered = step.triggeredAt !== undefined || step.status === 'RUNNING' || step.status === 'FAILED';
+            const wasTriggered =
+              step.triggeredAt !== undefined || step.status === 'RUNNING' || step.status === 'FAILED';
             step.restarts += 1;
             step.error = undefined;
             step.triggeredAt = undefined;
@@ -354,7 +365,7 @@ export class Day {
     await condition(allHandlersFinished);
     this.state.cycle = cycle;
     this.refresh();
-    return continueAsNew<typeof gameDatePipeline>({
+    return continueAsNew<GameDatePipelineWorkflow>({
       gameDate: this.state.gameDate,
       cycle,
       startedBy: this.input.startedBy,
@@ -411,14 +422,20 @@ export class Day {
 
   validateForce(request: ForcePhaseRequest): void {
     if (!request || typeof request !== 'object') throw new Error('expected {phase, reason, skipGates?, user?}');
-    if (typeof request.phase !== 'number' || !Number.isInteger(request.phase) || request.phase < 1 || request.phase > 6) {
+    if (
+      typeof request.phase !== 'number' ||
+      !Number.isInteger(request.phase) ||
+      request.phase < 1 ||
+      request.phase > 6
+    ) {
       throw new Error(`unknown phase ${JSON.stringify(request.phase)}: expected a whole number 1-6`);
     }
     if (typeof request.reason !== 'string' || request.reason.trim() === '') throw new Error('a reason is required');
     if (CLOSED_DAY_STATUSES.includes(this.state.status)) {
       throw new Error(`the ${this.state.gameDate} day is already ${this.state.status}`);
     }
-    if (this.tracks.size === 0) throw new Error('the day is starting: its cycle has not begun yet; try again in a moment');
+    if (this.tracks.size === 0)
+      throw new Error('the day is starting: its cycle has not begun yet; try again in a moment');
     const target = this.forceTarget(request.phase);
     if (typeof target === 'string') throw new Error(target);
     if (target.runtime.force) throw new Error(`a force of ${target.step.label} is still being applied`);
@@ -486,7 +503,12 @@ export class Day {
         outcome: `discarded by the reset at ${at}`,
       });
     }
-    this.state.operatorActions.push({ at, action: request.action, reason: request.reason, user: request.user ?? 'unknown' });
+    this.state.operatorActions.push({
+      at,
+      action: request.action,
+      reason: request.reason,
+      user: request.user ?? 'unknown',
+    });
     this.version += 1;
     this.refresh();
     return this.state;
@@ -496,10 +518,13 @@ export class Day {
     for (const queued of inbox.splice(0)) this.receive(queued.message, queued.delivery);
     setHandler(processorCompletedSignal, (message, delivery) => this.receive(message, delivery));
     setHandler(pipelineStateQuery, () => this.state);
-    setHandler(forcePhaseUpdate, (request) => this.force(request), { validator: (request) => this.validateForce(request) });
+    setHandler(forcePhaseUpdate, (request) => this.force(request), {
+      validator: (request) => this.validateForce(request),
+    });
     setHandler(recordActionUpdate, (request) => this.recordAction(request), {
       validator: (request) => {
-        if (!request || (request.action !== 'reset' && request.action !== 'note')) throw new Error('action must be reset or note');
+        if (!request || (request.action !== 'reset' && request.action !== 'note'))
+          throw new Error('action must be reset or note');
         if (typeof request.reason !== 'string' || !request.reason.trim()) throw new Error('a reason is required');
       },
     });

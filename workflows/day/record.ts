@@ -47,22 +47,20 @@ export function newDayState(options: {
           countFrom: iso(c.countFrom),
           endsAt: iso(c.endsAt),
           note: skipped ? `the day started at ${iso(options.now)}, after this cycle` : undefined,
-          steps: c.steps.map(
-            (s): StepState => ({
-              id: s.id,
-              cycle,
-              kind: s.kind,
-              phase: s.phase,
-              label: s.label,
-              time: s.time,
-              dueAt: iso(s.at),
-              status: skipped ? 'SKIPPED' : 'PENDING',
-              restarts: 0,
-              runMode: s.runMode,
-              lastCheckAt: s.until === undefined ? undefined : iso(s.until),
-              everyMs: s.everyMs,
-            }),
-          ),
+          steps: c.steps.map((s): StepState => ({
+            id: s.id,
+            cycle,
+            kind: s.kind,
+            phase: s.phase,
+            label: s.label,
+            time: s.time,
+            dueAt: iso(s.at),
+            status: skipped ? 'SKIPPED' : 'PENDING',
+            restarts: 0,
+            runMode: s.runMode,
+            lastCheckAt: s.until === undefined ? undefined : iso(s.until),
+            everyMs: s.everyMs,
+          })),
         },
       ];
     }),
@@ -120,7 +118,12 @@ function sample(state: DayState, now: number, code: string, reason: string, mess
 }
 
 /** Adds a run to a processor's record; a run (execution ID) counts once, and success wins whatever the arrival order. */
-export function recordRun(state: DayState, phase: PhaseNumber, name: string, run: ProcessorRun): { newlyCounted: boolean } {
+export function recordRun(
+  state: DayState,
+  phase: PhaseNumber,
+  name: string,
+  run: ProcessorRun,
+): { newlyCounted: boolean } {
   const key = processorKey(phase, name);
   const record: ProcessorRecord = (state.processors[key] ??= { phase, name, runs: [], messages: 0 });
   if (run.source === 'message') record.messages += 1;
@@ -205,7 +208,10 @@ export function applyMessage(
       return { kind: 'recorded', phase: interpretation.phase, processor: interpretation.processor };
     }
     state.messages.duplicates += 1;
-    return { kind: 'duplicate', reason: `${interpretation.processor} run ${interpretation.executionId} already counted` };
+    return {
+      kind: 'duplicate',
+      reason: `${interpretation.processor} run ${interpretation.executionId} already counted`,
+    };
   }
   state.messages.counted += 1;
   return { kind: 'counted', phase: interpretation.phase, processor: interpretation.processor };
@@ -258,7 +264,11 @@ export function phase3View(
 }
 
 /** What the 4 -> 5 rule sees in a cycle: phase-4 processors with a counted run since the cycle's start. */
-export function phase4View(state: DayState, processors: readonly string[], countFrom: number): Phase4Progress & { firstAt?: number } {
+export function phase4View(
+  state: DayState,
+  processors: readonly string[],
+  countFrom: number,
+): Phase4Progress & { firstAt?: number } {
   const times = processors
     .map((name) => [name, firstCountedAt(state, 4, name, countFrom)] as const)
     .filter((entry): entry is readonly [string, number] => entry[1] !== undefined);

@@ -21,7 +21,11 @@ export async function passDataGate(
   options: { until?: number } = {},
 ): Promise<GateOutcome> {
   if (force?.request.skipGates) {
-    step.gate = { ...(step.gate ?? { attempts: 0, checks: [] }), status: 'SKIPPED', reason: `skipped by ${force.user}: ${force.request.reason}` };
+    step.gate = {
+      ...(step.gate ?? { attempts: 0, checks: [] }),
+      status: 'SKIPPED',
+      reason: `skipped by ${force.user}: ${force.request.reason}`,
+    };
     day.log({
       executionId: `${day.state.runId}:${step.id}:gate:skipped:${step.restarts}`,
       processorName: 'data_gate',
@@ -52,7 +56,15 @@ export async function passDataGate(
       }
       checks = result.checks;
     } catch (err) {
-      checks = [{ check: 'warehouse', passed: false, observed: 0, required: 1, reason: `gate query failed: ${failureText(err)}` }];
+      checks = [
+        {
+          check: 'warehouse',
+          passed: false,
+          observed: 0,
+          required: 1,
+          reason: `gate query failed: ${failureText(err)}`,
+        },
+      ];
     }
     gate.checks = checks;
     const failing = checks.filter((c) => !c.passed);

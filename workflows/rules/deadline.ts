@@ -12,7 +12,11 @@ export function predictionsDeadlineTrack(day: Day, cycle: Cycle): () => Promise<
       const inTime = await day.wait(step, 'predictions for the day', Date.parse(step.dueAt), ready);
       if (inTime) {
         const since = formatTimeET(day.state.predictions.readyAt ?? iso(day.now()), day.settings.timeZone);
-        day.finishStep(step, 'DONE', `predictions ready since ${since} (batch ${day.state.predictions.batchId ?? '?'})`);
+        day.finishStep(
+          step,
+          'DONE',
+          `predictions ready since ${since} (batch ${day.state.predictions.batchId ?? '?'})`,
+        );
         return;
       }
       const waves = day.state.cycles[cycle].steps.filter((s) => s.kind === 'prediction-wave');

@@ -9,6 +9,7 @@ export function failureText(err: unknown): string {
 
 /** The failure type an activity raised (ApplicationFailure.type), if any. */
 export function failureType(err: unknown): string | undefined {
-  const type = err instanceof ActivityFailure ? (err.cause as unknown as { type?: unknown } | undefined)?.type : undefined;
+  const type =
+    err instanceof ActivityFailure ? (err.cause as unknown as { type?: unknown } | undefined)?.type : undefined;
   return typeof type === 'string' ? type : undefined;
 }

@@ -74,7 +74,11 @@ export async function publishExport(
   } catch (err) {
     const why = failureText(err);
     if (keySuffix) {
-      day.alert('STEP_FAILED', { step, key: `${step.id}:${keySuffix}`, message: `${day.state.gameDate}: ${kind} export failed: ${why}` });
+      day.alert('STEP_FAILED', {
+        step,
+        key: `${step.id}:${keySuffix}`,
+        message: `${day.state.gameDate}: ${kind} export failed: ${why}`,
+      });
       return false;
     }
     step.status = 'FAILED';
@@ -84,7 +88,8 @@ export async function publishExport(
       message: `${day.state.gameDate}: ${step.label} failed: ${why}`,
       fixCommand: day.fix(6, 'retry the export'),
     });
-    if (!force) await day.wait(step, 'an operator: `gameday force` publishes it again', undefined, () => false, 'FAILED');
+    if (!force)
+      await day.wait(step, 'an operator: `gameday force` publishes it again', undefined, () => false, 'FAILED');
     return false;
   }
 }

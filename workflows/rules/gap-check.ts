@@ -9,15 +9,18 @@ export function findGaps(state: DayState): string[] {
   const gaps: string[] = [];
   // Predictions are a gap only for a day that lived a cycle making them (a backfill starts overnight).
   const predicted = state.cycles.tomorrow.status !== 'SKIPPED' || state.cycles.same_day.status !== 'SKIPPED';
-  if (predicted && (state.gamesScheduled ?? 0) > 0 && !state.predictions.ready) gaps.push('no prediction batch reached the bar');
+  if (predicted && (state.gamesScheduled ?? 0) > 0 && !state.predictions.ready)
+    gaps.push('no prediction batch reached the bar');
   const overnight = state.cycles.overnight;
   for (const kind of ['phase3', 'phase4', 'grading', 'results-export'] as const) {
     const step = overnight.steps.find((s) => s.kind === kind);
-    if (step && overnight.status !== 'SKIPPED' && step.status !== 'DONE') gaps.push(`overnight ${step.label}: ${step.status}`);
+    if (step && overnight.status !== 'SKIPPED' && step.status !== 'DONE')
+      gaps.push(`overnight ${step.label}: ${step.status}`);
   }
   for (const cycle of Object.values(state.cycles)) {
     for (const step of cycle.steps) {
-      if (step.status === 'MISSED' && !gaps.some((g) => g.includes(step.label))) gaps.push(`${cycle.cycle} ${step.label}: MISSED`);
+      if (step.status === 'MISSED' && !gaps.some((g) => g.includes(step.label)))
+        gaps.push(`${cycle.cycle} ${step.label}: MISSED`);
     }
   }
   return gaps;
@@ -46,7 +49,11 @@ export function gapCheckTrack(day: Day, cycle: Cycle): () => Promise<void> {
         });
         day.finishStep(step, 'DONE', `gaps: ${gaps.join('; ')}`);
       } else {
-        day.finishStep(step, 'DONE', open.length ? `no gaps yet; still open: ${open.map((s) => s.label).join(', ')}` : 'no gaps');
+        day.finishStep(
+          step,
+          'DONE',
+          open.length ? `no gaps yet; still open: ${open.map((s) => s.label).join(', ')}` : 'no gaps',
+        );
       }
     });
 }

@@ -44,7 +44,11 @@ async function grade(day: Day, step: StepState, force: AppliedForce | undefined)
           });
         }
         const next = now + (late ? every * 4 : every);
-        await day.wait(step, `every game Final (${grading.finalGames ?? '?'}/${grading.totalGames ?? '?'} so far)`, next);
+        await day.wait(
+          step,
+          `every game Final (${grading.finalGames ?? '?'}/${grading.totalGames ?? '?'} so far)`,
+          next,
+        );
       }
     }
     step.status = 'RUNNING';
@@ -57,21 +61,46 @@ async function grade(day: Day, step: StepState, force: AppliedForce | undefined)
       const why = failureText(err);
       step.status = 'FAILED';
       step.error = `grading trigger failed: ${why}`;
-      day.alert('STEP_FAILED', { step, message: `${day.state.gameDate}: ${step.error}`, fixCommand: day.fix(5, 'retry grading') });
-      await day.wait(step, 'an operator: `gameday force --phase 5` triggers grading again', undefined, () => false, 'FAILED');
+      day.alert('STEP_FAILED', {
+        step,
+        message: `${day.state.gameDate}: ${step.error}`,
+        fixCommand: day.fix(5, 'retry grading'),
+      });
+      await day.wait(
+        step,
+        'an operator: `gameday force --phase 5` triggers grading again',
+        undefined,
+        () => false,
+        'FAILED',
+      );
       return;
     }
     grading.triggeredAt = iso(day.now());
-    day.markTriggered(step, force ? `grading triggered by ${force.user}` : `all ${grading.totalGames} games Final: grading triggered`);
+    day.markTriggered(
+      step,
+      force ? `grading triggered by ${force.user}` : `all ${grading.totalGames} games Final: grading triggered`,
+    );
   }
   const triggeredAt = Date.parse(grading.triggeredAt as string);
   const graded = () =>
-    (day.state.processors[processorKey(5, 'grading')]?.runs ?? []).find((r) => Date.parse(r.at) >= triggeredAt - 60_000);
+    (day.state.processors[processorKey(5, 'grading')]?.runs ?? []).find(
+      (r) => Date.parse(r.at) >= triggeredAt - 60_000,
+    );
   const sla = day.settings.slaMs[5];
-  const inTime = await day.wait(step, 'the grading-complete message', triggeredAt + sla, () => graded() !== undefined, 'RUNNING');
+  const inTime = await day.wait(
+    step,
+    'the grading-complete message',
+    triggeredAt + sla,
+    () => graded() !== undefined,
+    'RUNNING',
+  );
   if (!inTime) {
     step.error = `no grading-complete message ${formatDuration(sla)} after the trigger`;
-    day.alert('STEP_STUCK', { step, message: `${day.state.gameDate}: ${step.error}`, fixCommand: day.fix(5, 'grading stuck') });
+    day.alert('STEP_STUCK', {
+      step,
+      message: `${day.state.gameDate}: ${step.error}`,
+      fixCommand: day.fix(5, 'grading stuck'),
+    });
     await day.wait(step, 'the grading-complete message', undefined, () => graded() !== undefined, 'STUCK');
   }
   const run = graded();
@@ -82,5 +111,9 @@ async function grade(day: Day, step: StepState, force: AppliedForce | undefined)
     return;
   }
   day.finishStep(step, 'FAILED', `grading ended ${run?.error ?? run?.status ?? 'without a status'}`);
-  day.alert('STEP_FAILED', { step, message: `${day.state.gameDate}: grading ended ${run?.error ?? run?.status}`, fixCommand: day.fix(5, 'retry grading') });
+  day.alert('STEP_FAILED', {
+    step,
+    message: `${day.state.gameDate}: grading ended ${run?.error ?? run?.status}`,
+    fixCommand: day.fix(5, 'retry grading'),
+  });
 }

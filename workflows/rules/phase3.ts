@@ -52,7 +52,12 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
       day.finishStep(step, 'DONE', progress.decision === reason ? reason : `${progress.decision}; all complete later`);
       return;
     }
-    if (!progress.decidedAt && view.decision.kind === 'partial' && view.partialAt !== undefined && now >= view.partialAt) {
+    if (
+      !progress.decidedAt &&
+      view.decision.kind === 'partial' &&
+      view.partialAt !== undefined &&
+      now >= view.partialAt
+    ) {
       progress.decidedAt = iso(now);
       progress.decision = `partial trigger: ${of} complete ${formatDuration(window)} after the first completion, missing ${missing.join(', ')}`;
       day.log({
@@ -74,10 +79,16 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
       continue;
     }
     // The step ends an SLA after the remedy time, but not while a partial trigger is still due.
-    const partialPending = !progress.decidedAt && view.decision.kind === 'partial' && view.partialAt !== undefined && now < view.partialAt;
+    const partialPending =
+      !progress.decidedAt && view.decision.kind === 'partial' && view.partialAt !== undefined && now < view.partialAt;
     if (now >= endAt && !partialPending) {
       if (progress.decidedAt) {
-        day.finishStep(step, 'DONE', `${progress.decision}; still missing ${missing.join(', ')} ${formatDuration(now - remedyAt)} after the remedy time`, true);
+        day.finishStep(
+          step,
+          'DONE',
+          `${progress.decision}; still missing ${missing.join(', ')} ${formatDuration(now - remedyAt)} after the remedy time`,
+          true,
+        );
         day.alert('PHASE_DEGRADED', {
           step,
           message: `${day.state.gameDate} ${step.cycle}: phase 3 ended at ${of}, missing ${missing.join(', ')} (${progress.decision})`,
@@ -98,7 +109,11 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
         });
       }
     }
-    const wakeAt = [!progress.decidedAt && view.decision.kind === 'partial' ? view.partialAt : undefined, remedyAt, endAt]
+    const wakeAt = [
+      !progress.decidedAt && view.decision.kind === 'partial' ? view.partialAt : undefined,
+      remedyAt,
+      endAt,
+    ]
       .filter((t): t is number => t !== undefined && t > now)
       .sort((a, b) => a - b)[0];
     const waitingFor = progress.decidedAt

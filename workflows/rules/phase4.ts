@@ -59,12 +59,19 @@ async function mainRun(day: Day, step: StepState, force: AppliedForce | undefine
   const partial = phase3?.phase3?.decision?.startsWith('partial') || phase3?.degraded;
   degraded ||= Boolean(force) || Boolean(partial);
   if (phase3?.phase3?.decision) step.waitingFor = undefined;
-  const because = force ? `forced by ${force.user}: ${force.request.reason}` : phase3?.phase3?.decision ?? phase3?.outcome;
+  const because = force
+    ? `forced by ${force.user}: ${force.request.reason}`
+    : (phase3?.phase3?.decision ?? phase3?.outcome);
   await passDataGate(day, step, force);
   await runProcessors(day, step, [], degraded, because);
 }
 
-async function featureRefresh(day: Day, step: StepState, steps: StepState[], force: AppliedForce | undefined): Promise<void> {
+async function featureRefresh(
+  day: Day,
+  step: StepState,
+  steps: StepState[],
+  force: AppliedForce | undefined,
+): Promise<void> {
   if (!force) {
     const later = steps.find((s) => s.kind === 'feature-refresh' && s.dueAt > step.dueAt);
     if (later && day.now() >= Date.parse(later.dueAt)) {
@@ -95,7 +102,8 @@ async function runProcessors(
 ): Promise<void> {
   const specs = day.settings.precompute.filter((p) => only.length === 0 || only.includes(p.name));
   const results: PrecomputeResult[] = (step.precompute ??= []);
-  const ok = (name: string) => results.some((r) => r.processor === name && (r.status === 'success' || r.status === 'partial'));
+  const ok = (name: string) =>
+    results.some((r) => r.processor === name && (r.status === 'success' || r.status === 'partial'));
   const failed: string[] = [];
   const skipped: string[] = [];
   for (const spec of specs) {
@@ -118,7 +126,12 @@ async function runProcessors(
       );
       const at = iso(day.now());
       const index = results.findIndex((r) => r.processor === spec.name);
-      const entry: PrecomputeResult = { processor: spec.name, status: result.status, recordCount: result.recordCount, at };
+      const entry: PrecomputeResult = {
+        processor: spec.name,
+        status: result.status,
+        recordCount: result.recordCount,
+        at,
+      };
       if (index >= 0) results[index] = entry;
       else results.push(entry);
       recordRun(day.state, 4, spec.name, {

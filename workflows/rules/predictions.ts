@@ -34,7 +34,8 @@ async function wave(
   until: number,
   later: StepState | undefined,
 ): Promise<void> {
-  const superseded = (why: string) => day.finishStep(step, 'SKIPPED', `superseded by ${later?.label ?? 'the cycle end'}: ${why}`);
+  const superseded = (why: string) =>
+    day.finishStep(step, 'SKIPPED', `superseded by ${later?.label ?? 'the cycle end'}: ${why}`);
   if (!force && step.batch?.batchId === undefined) {
     if (day.now() >= until && later) return superseded('its time had passed');
     await day.wait(step, `its time (${step.time})`, Date.parse(step.dueAt));
@@ -57,10 +58,17 @@ async function wave(
       }
       const wakeAt = Math.min(decision.nextTierAt ?? Infinity, until, stuck ? Infinity : stuckAt);
       const seen = day.version;
-      await day.wait(step, `phase 4 -> 5: ${decision.reason}`, wakeAt, () => day.version !== seen, stuck ? 'STUCK' : 'WAITING');
+      await day.wait(
+        step,
+        `phase 4 -> 5: ${decision.reason}`,
+        wakeAt,
+        () => day.version !== seen,
+        stuck ? 'STUCK' : 'WAITING',
+      );
     }
     step.error = undefined;
-    if ((await passDataGate(day, step, force, { until })) === 'expired') return superseded('still blocked by its data gate');
+    if ((await passDataGate(day, step, force, { until })) === 'expired')
+      return superseded('still blocked by its data gate');
   } else if (force && !force.request.skipGates) {
     await passDataGate(day, step, force);
   }
@@ -136,7 +144,11 @@ async function followBatch(day: Day, step: StepState): Promise<void> {
     } catch (err) {
       const why = failureText(err);
       day.finishStep(step, 'FAILED', `batch ${batchId}: status unreadable: ${why}`);
-      day.alert('STEP_FAILED', { step, message: `${day.state.gameDate}: ${step.label}: ${why}`, fixCommand: day.fix(5, 'retry predictions') });
+      day.alert('STEP_FAILED', {
+        step,
+        message: `${day.state.gameDate}: ${step.label}: ${why}`,
+        fixCommand: day.fix(5, 'retry predictions'),
+      });
       return;
     }
     const progressed = status.completedPlayers !== undefined && status.completedPlayers !== batch.completedPlayers;
@@ -162,7 +174,11 @@ async function followBatch(day: Day, step: StepState): Promise<void> {
     }
     const stalledAt = Date.parse(batch.lastProgressAt as string) + day.settings.predictionStallMs;
     if (day.now() >= stalledAt) {
-      day.finishStep(step, 'FAILED', `batch ${batchId} stalled at ${status.completionPct}% (no progress for ${formatDuration(day.settings.predictionStallMs)})`);
+      day.finishStep(
+        step,
+        'FAILED',
+        `batch ${batchId} stalled at ${status.completionPct}% (no progress for ${formatDuration(day.settings.predictionStallMs)})`,
+      );
       day.alert('STEP_FAILED', {
         step,
         message: `${day.state.gameDate}: prediction batch ${batchId} stalled at ${status.completionPct}%`,
@@ -171,7 +187,13 @@ async function followBatch(day: Day, step: StepState): Promise<void> {
       return;
     }
     const poll = Math.max(day.settings.predictionPollMs, MIN_REAL_POLL_MS / day.state.clock.scale);
-    await day.wait(step, `batch ${batchId} (${status.completionPct}%)`, Math.min(day.now() + poll, stalledAt), () => false, 'RUNNING');
+    await day.wait(
+      step,
+      `batch ${batchId} (${status.completionPct}%)`,
+      Math.min(day.now() + poll, stalledAt),
+      () => false,
+      'RUNNING',
+    );
   }
 }
 
@@ -183,13 +205,20 @@ async function batchComplete(day: Day, step: StepState): Promise<void> {
   if (pct >= bar) {
     const predictions = day.state.predictions;
     if (!predictions.ready || (predictions.completionPct ?? 0) < pct) {
-      day.state.predictions = { ready: true, readyAt: predictions.readyAt ?? iso(day.now()), completionPct: pct, batchId: batch.batchId };
+      day.state.predictions = {
+        ready: true,
+        readyAt: predictions.readyAt ?? iso(day.now()),
+        completionPct: pct,
+        batchId: batch.batchId,
+      };
     }
   }
   const outcome = `batch ${batch.batchId} complete at ${Math.round(pct * 10) / 10}% (${players})${pct < bar ? `, below the ${bar}% bar` : ''}`;
   let exported = '';
   if (step.cycle === 'same_day' && day.settings.afterEachBatchExport && (batch.completedPlayers ?? 0) > 0) {
-    exported = (await publishExport(day, step, 'tonight', undefined, 'after-batch')) ? '; tonight export published' : '';
+    exported = (await publishExport(day, step, 'tonight', undefined, 'after-batch'))
+      ? '; tonight export published'
+      : '';
   }
   day.finishStep(step, pct >= bar ? 'DONE' : 'FAILED', `${outcome}${exported}`);
   if (pct < bar) {
