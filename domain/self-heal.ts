@@ -66,12 +66,15 @@ export function decideHeal(snapshot: DateSnapshot, policy: SelfHealPolicy, now: 
   if (!troubled) return { kind: 'none', reason: `healthy: ${state.summary}` };
   const phase = troubled.phase;
   const where = `${troubled.label} ${troubled.status}${troubled.error ? ` (${troubled.error})` : ''}`;
-  const lastAction = [...state.operatorActions].reverse().find((a) => a.phase === phase && a.cycle === state.cycle);
+  // An action on this phase or one upstream of it (a phase-3 retry for a phase 4 that waits for phase 3) gets its SLA.
+  const lastAction = [...state.operatorActions]
+    .reverse()
+    .find((a) => a.phase !== undefined && a.phase <= phase && a.cycle === state.cycle);
   const coolingUntil = lastAction ? Date.parse(lastAction.at) + policy.slaMs[phase] : undefined;
   if (coolingUntil !== undefined && now < coolingUntil) {
     return {
       kind: 'decline',
-      reason: `${phaseLabel(phase)} was forced at ${lastAction?.at} by ${lastAction?.user}; giving it until ${new Date(coolingUntil).toISOString()}`,
+      reason: `${phaseLabel(lastAction?.phase ?? phase)} was forced at ${lastAction?.at} by ${lastAction?.user}; giving it until ${new Date(coolingUntil).toISOString()}`,
     };
   }
   const next = Math.min(phase + 1, 6) as PhaseNumber;

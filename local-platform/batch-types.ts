@@ -24,7 +24,6 @@ export interface BatchProgress {
   completion_pct: number;
 }
 
-
 /** What the routes and the grading function use of the coordinator's batches (local-platform/batches.ts). */
 export interface CoordinatorBatches {
   resetFaults(): void;
@@ -33,7 +32,14 @@ export interface CoordinatorBatches {
   active(): Batch | undefined;
   predictedPlayers(gameDate: string): number;
   eligible(gameDate: string, games: number, runMode: string, scenario: Scenario): { total: number; newly: number };
-  start(opts: { gameDate: string; runMode: string; players: number; correlationId?: string; triggerSource: string; scenario: Scenario }): Batch;
+  start(opts: {
+    gameDate: string;
+    runMode: string;
+    players: number;
+    correlationId?: string;
+    triggerSource: string;
+    scenario: Scenario;
+  }): Batch;
   supersede(batch: Batch): void;
   progress(batch: Batch): BatchProgress;
 }

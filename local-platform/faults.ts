@@ -1,4 +1,3 @@
-
 /** Counts calls per fault key, so "the first N calls" faults know when to stop. Reset on setScenario. */
 export class FaultCounters {
   private readonly counts = new Map<string, number>();
@@ -15,4 +14,3 @@ export class FaultCounters {
     this.counts.clear();
   }
 }
-

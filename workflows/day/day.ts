@@ -270,6 +270,8 @@ export class Day {
             step.restarts += 1;
             step.error = undefined;
             step.triggeredAt = undefined;
+            // Acted on now: the step's own waits and checks set its next status.
+            step.status = 'RUNNING';
             force = pending;
             pending.outcome = `${phaseLabel(step.phase)} of ${step.cycle}: ${step.label} ${
               wasTriggered ? 'restarted with a fresh idempotency key' : 'started now'

@@ -31,7 +31,8 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
   const countFrom = Date.parse(day.state.cycles[step.cycle].countFrom);
   const dayFrom = Date.parse(day.state.cycles.tomorrow.countFrom);
   const remedyAt = day.catchUp(Date.parse(step.dueAt));
-  const endAt = remedyAt + day.settings.slaMs[3];
+  // After an operator's force, the step gets its SLA again from the force before it can be stuck.
+  const endAt = Math.max(remedyAt, force ? day.now() : 0) + day.settings.slaMs[3];
   const window = day.settings.partialTriggerAfterMs;
   // A force runs the remedy now; otherwise it runs once, at the remedy time (a failed one waits for an operator).
   let remedyDue = Boolean(force);
@@ -105,7 +106,7 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
         day.alert('STEP_STUCK', {
           step,
           message: `${day.state.gameDate} ${step.cycle}: phase 3 is stuck at ${of} (missing ${missing.join(', ')})${critical}`,
-          fixCommand: day.fix(4, 'phase 3 stuck'),
+          fixCommand: day.fix(4, 'phase 3 stuck', ' --skip-gates'),
         });
       }
     }

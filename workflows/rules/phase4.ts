@@ -42,13 +42,14 @@ async function mainRun(day: Day, step: StepState, force: AppliedForce | undefine
       }
     } else {
       await day.wait(step, `its time (${step.time})`, dueAt);
-      const stuckAt = dueAt + day.settings.slaMs[4];
+      // A day started after this step's time counts its SLA from its start.
+      const stuckAt = day.catchUp(dueAt) + day.settings.slaMs[4];
       if (!(await day.wait(step, 'phase 3 (the 3 -> 4 rule)', stuckAt, phase3Done))) {
         step.error = `phase 3 is not in ${formatDuration(day.now() - dueAt)} after ${step.time}`;
         day.alert('STEP_STUCK', {
           step,
           message: `${day.state.gameDate} ${step.cycle}: phase 4 waits for phase 3 (${step.error})`,
-          fixCommand: day.fix(4, 'phase 3 stuck'),
+          fixCommand: day.fix(4, 'phase 3 stuck', ' --skip-gates'),
         });
         await day.wait(step, 'phase 3 (the 3 -> 4 rule)', undefined, phase3Done, 'STUCK');
         step.error = undefined;

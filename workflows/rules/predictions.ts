@@ -46,7 +46,7 @@ async function wave(
       if (decision.kind === 'go') break;
       const now = day.now();
       if (now >= until) return superseded(`phase 4 -> 5 never held (${decision.reason})`);
-      const stuckAt = dueAt + day.settings.slaMs[5];
+      const stuckAt = day.catchUp(dueAt) + day.settings.slaMs[5];
       if (!stuck && now >= stuckAt) {
         stuck = true;
         step.error = `phase 4 -> 5 does not hold ${formatDuration(now - dueAt)} after ${step.time}: ${decision.reason}`;
@@ -69,7 +69,8 @@ async function wave(
     step.error = undefined;
     if ((await passDataGate(day, step, force, { until })) === 'expired')
       return superseded('still blocked by its data gate');
-  } else if (force && !force.request.skipGates) {
+  } else if (force) {
+    // Passes at once when the force skips gates, and records that it did.
     await passDataGate(day, step, force);
   }
   if (step.batch?.batchId === undefined || force) {
