@@ -77,7 +77,32 @@ export type DayHandle = Awaited<ReturnType<typeof startDay>>;
 
 /** The state of the date's day, following continue-as-new to the newest run. */
 export async function dayState(env: TestWorkflowEnvironment, handle: DayHandle): Promise<DayState> {
-  return env.client.workflow.getHandle(handle.workflowId).query(pipelineStateQuery);
+  const latest = env.client.workflow.getHandle(handle.workflowId);
+  for (let tries = 1; ; tries++) {
+    try {
+      return await latest.query(pipelineStateQuery);
+    } catch (err) {
+      // A day answers queries once its settings are loaded (its first activity): ask again then.
+      const starting = String((err as { cause?: Error }).cause?.message ?? err).includes('the day is starting');
+      if (!starting || tries >= 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/**
+ * Waits until the day has no activity in flight. The time-skipping server keeps time locked for an activity that was
+ * running when its worker stopped, even after the workflow is terminated: a test that ends with work in flight
+ * would stall every later test's timers.
+ */
+export async function settle(env: TestWorkflowEnvironment, handle: DayHandle): Promise<void> {
+  const latest = env.client.workflow.getHandle(handle.workflowId);
+  for (let tries = 0; tries < 100; tries++) {
+    const { raw } = await latest.describe();
+    if (!raw.pendingWorkflowTask && !raw.pendingActivities?.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${handle.workflowId} still has work in flight after 10 s`);
 }
 
 /** The validator's or handler's message when an update is refused. */

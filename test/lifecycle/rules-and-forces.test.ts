@@ -1,6 +1,6 @@
 /**
  * The rules that move a day on without a new message (the 4 -> 5 tiers as durable timers), operator forces applied
- * at once and reported truthfully, continue-as-new within a cycle, and the day's edges: no games, a backfill of an
+ * at once and reported truthfully, and the day's edges: no games, a backfill of an
  * old date (no update_latest), cancellation.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -198,36 +198,6 @@ describe('operator forces are applied at once, by cancelling the step, and say w
       expect(platform.of('runPrecomputeProcessor')).toEqual([]);
     });
   }, 120_000);
-});
-
-describe('continue-as-new within a cycle keeps the day', () => {
-  test('a flood of messages trims the history into new runs of the same cycle; counts and steps carry over', async () => {
-    const gameDate = '2026-01-25';
-    const config = await dayConfig(env, gameDate, 'D 04:30', { limits: { historyEvents: 400, messageIds: 50 } });
-    const platform = fakePlatform({ config, client: env.client });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
-    await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-      const message = completion(
-        config,
-        2,
-        'nbac_gamebook_player_stats',
-        gameDate,
-        dayTimeInstant(gameDate, 'D 05:00', config.timeZone),
-      );
-      for (let i = 0; i < 500; i++)
-        await deliver(env, handle, [{ ...message, execution_id: `run-${i}` }], `flood-${i}`);
-      await skipTo(env, handle, config, gameDate, 'D 06:30');
-      const state = await dayState(env, handle);
-      expect(state.cycle).toBe('same_day');
-      expect(state.runs).toBeGreaterThan(1);
-      expect(state.messages.received).toBe(500);
-      expect(state.processors['2:nbac_gamebook_player_stats'].messages).toBe(500);
-      expect(state.seenMessageIds.length).toBeLessThanOrEqual(50);
-      const description = await env.client.workflow.getHandle(handle.workflowId).describe();
-      expect(description.historyLength).toBeLessThan(600);
-    });
-  }, 180_000);
 });
 
 describe('the edges of a day', () => {
