@@ -1,6 +1,7 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { GamedayConfig } from '../config/schema';
 import type { Client } from '@temporalio/client';
+import { log } from '@temporalio/activity';
 import {
   alertActivities,
   defaultAlertDeps,
@@ -11,6 +12,8 @@ import {
 import { analyticsActivities } from './platform/analytics';
 import { exportActivities } from './platform/export';
 import { gradingActivities } from './platform/grading';
+import { breakerAlerts } from './alerts/breaker-alerts';
+import { breakerOptions, createServiceBreakers } from './platform/breaker';
 import { createPlatformClient, type PlatformClient } from './platform/http';
 import { precomputeActivities } from './platform/precompute';
 import { predictionActivities } from './platform/predictions';
@@ -28,7 +31,7 @@ export interface ActivityDeps {
 
 /** Every activity the pipeline calls, bound to one config. */
 export function createActivities(config: GamedayConfig, deps: ActivityDeps = {}) {
-  const platform = deps.platform ?? createPlatformClient(config);
+  const platform = deps.platform ?? createPlatformClient(config, process.env, platformBreakers(config, deps));
   const platformDeps = { config, platform };
   const {
     countScheduledGames: countScheduledGamesInWarehouse,
@@ -59,6 +62,18 @@ export type { PredictionStart, PredictionBatchStatus, PredictionStartRequest } f
 export type { ExportRequest } from './platform/export';
 export type { AlertRequest } from './alerts/alerts';
 export type { DataGateRequest, DataGateResult, ExecutionLogEvent, PredictionSummary } from './warehouse';
+
+/** One circuit breaker per platform service for this worker; state changes logged, an opening alerted. */
+function platformBreakers(config: GamedayConfig, deps: ActivityDeps) {
+  const { channels, ledger } = alertDeps(config, deps);
+  const onStateChange = breakerAlerts({
+    config,
+    channels: channels ?? [],
+    ledger: ledger ?? defaultAlertDeps(config).ledger,
+    log: (level, message) => log[level](message),
+  });
+  return createServiceBreakers({ ...breakerOptions(config), onStateChange });
+}
 
 /** Alert channels and ledger: the given channels, else those configured by env/config (shared per config). */
 function alertDeps(config: GamedayConfig, deps: OperationsDeps): AlertDeps {

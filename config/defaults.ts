@@ -267,6 +267,8 @@ export const DEFAULT_CONFIG = {
     precomputeTimeoutSeconds: 540,
     /** `google-id-token` sends a Google ID token per service URL (Cloud Run); `none` for the local platform. */
     auth: 'none' as 'none' | 'google-id-token',
+    /** Per service: this many retryable failures in a row open the circuit; calls fail fast until the half-open test. */
+    breaker: { failureThreshold: 5, halfOpenAfterSeconds: 60, minRetrySeconds: 5 },
   },
   bridge: {
     host: '127.0.0.1',
@@ -279,6 +281,22 @@ export const DEFAULT_CONFIG = {
     temporalTimeoutSeconds: 5,
     /** Message IDs remembered per bridge, so redeliveries cost no signal. */
     recentMessageIds: 100_000,
+  },
+  /** The worker process (`npm run start:worker`): health endpoints, Prometheus metrics, the prebuilt bundle, shutdown. */
+  worker: {
+    /** Where /healthz and /readyz (healthPort) and /metrics (metricsPort) listen: 0.0.0.0 in a container. */
+    host: '127.0.0.1',
+    healthPort: 8091,
+    /** The SDK's Prometheus endpoint, Gameday's own metrics included; 0 turns it off. */
+    metricsPort: 9464,
+    /** The workflow bundle built by `npm run build`; unset: dist/workflow-bundle.js when present, else bundled at start. */
+    workflowBundle: undefined as string | undefined,
+    /** On SIGTERM, activities in flight get this long to finish; then they are cancelled and retried elsewhere. */
+    shutdownGraceSeconds: 20,
+  },
+  /** JSON logs (pino) of the worker and the bridge, Temporal's own lines included. */
+  logging: {
+    level: 'info' as 'trace' | 'debug' | 'info' | 'warn' | 'error',
   },
   /** BigQuery: the schedule, the data gates before phases 4-6, the execution log and the status view. */
   warehouse: {

@@ -149,6 +149,11 @@ export const configSchema = z
       requestTimeoutSeconds: z.number().positive().max(3600),
       precomputeTimeoutSeconds: z.number().positive().max(3600),
       auth: z.enum(['none', 'google-id-token']),
+      breaker: z.strictObject({
+        failureThreshold: z.number().int().min(1).max(1000),
+        halfOpenAfterSeconds: z.number().positive().max(3600),
+        minRetrySeconds: z.number().positive().max(3600),
+      }),
     }),
     bridge: z.strictObject({
       host: z.string().min(1),
@@ -158,6 +163,14 @@ export const configSchema = z
       temporalTimeoutSeconds: z.number().positive().max(9),
       recentMessageIds: z.number().int().min(0).max(10_000_000),
     }),
+    worker: z.strictObject({
+      host: z.string().min(1),
+      healthPort: z.number().int().min(0).max(65535),
+      metricsPort: z.number().int().min(0).max(65535),
+      workflowBundle: z.string().min(1).optional(),
+      shutdownGraceSeconds: z.number().min(0).max(3600),
+    }),
+    logging: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error']) }),
     warehouse: z.strictObject({
       enabled: z.boolean(),
       projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project ID'),

@@ -27,14 +27,17 @@ export const readActivities = proxyActivities<PipelineActivities>({
   },
 });
 
-/** Triggers: each carries an idempotency key, so a retry after a lost answer never runs twice. */
+/**
+ * Triggers: each carries an idempotency key, so a retry after a lost answer never runs twice. Retried for an hour,
+ * not a number of attempts: a service outage of minutes (its circuit breaker open) ends in a trigger, not a failure.
+ */
 export const triggerActivities = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '1 hour',
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
-    maximumAttempts: 6,
     nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
 });
@@ -46,12 +49,12 @@ export const triggerActivities = proxyActivities<PipelineActivities>({
  */
 export const precomputeActivity = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '2 hours',
   heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '10 seconds',
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
-    maximumAttempts: 4,
     nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
 });

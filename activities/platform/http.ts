@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { GoogleAuth } from 'google-auth-library';
 import type { GamedayConfig } from '../../config/schema';
+import { breakerOptions, createServiceBreakers, type PlatformService, type ServiceBreakers } from './breaker';
 
 /** Statuses worth retrying: timeouts, throttling and server errors. 409 is answered by the caller. */
 export function isRetryableStatus(status: number): boolean {
@@ -21,21 +22,27 @@ export interface PlatformRequest {
   timeoutMs?: number;
   /** Aborts the call (the activity was cancelled). */
   signal?: AbortSignal;
+  /** The service whose circuit breaker the call goes through (default: the configured URL the call starts with). */
+  service?: PlatformService;
 }
 
 export type PlatformClient = (request: PlatformRequest) => Promise<PlatformResponse>;
 
 /**
- * HTTP to the platform's services. Network errors and retryable statuses throw retryable failures
- * (the activity's retry policy does the retrying); other 4xx throw non-retryable ones; 2xx and 409
- * are returned for the caller to read.
+ * HTTP to the platform's services, through one circuit breaker per service. Network errors and retryable statuses
+ * throw retryable failures (the activity's retry policy does the retrying); other 4xx throw non-retryable ones;
+ * 2xx and 409 are returned for the caller to read.
  */
-export function createPlatformClient(config: GamedayConfig, env: NodeJS.ProcessEnv = process.env): PlatformClient {
+export function createPlatformClient(
+  config: GamedayConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  breakers: ServiceBreakers = createServiceBreakers(breakerOptions(config)),
+): PlatformClient {
   const apiKey = env.GAMEDAY_PLATFORM_API_KEY;
   const auth = config.platform.auth === 'google-id-token' ? new GoogleAuth() : undefined;
   const timeoutMs = config.platform.requestTimeoutSeconds * 1000;
 
-  return async ({ method, url, body, idempotencyKey, timeoutMs: callTimeoutMs, signal }) => {
+  const send = async ({ method, url, body, idempotencyKey, timeoutMs: callTimeoutMs, signal }: PlatformRequest) => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
@@ -56,6 +63,8 @@ export function createPlatformClient(config: GamedayConfig, env: NodeJS.ProcessE
           : AbortSignal.timeout(callTimeoutMs ?? timeoutMs),
       });
     } catch (err) {
+      // A cancelled activity says nothing about the service: not a failure its breaker counts.
+      if (signal?.aborted) throw err;
       throw ApplicationFailure.retryable(`${method} ${url} failed: ${(err as Error).message}`, 'PlatformUnreachable');
     }
     const text = await response.text();
@@ -71,6 +80,28 @@ export function createPlatformClient(config: GamedayConfig, env: NodeJS.ProcessE
       throw ApplicationFailure.retryable(summary, 'PlatformUnavailable', { status: response.status });
     throw ApplicationFailure.nonRetryable(summary, 'PlatformRejected', { status: response.status });
   };
+
+  return (request) => breakers.run(request.service ?? serviceOf(config, request.url), () => send(request));
+}
+
+const SERVICE_URLS: Record<PlatformService, keyof GamedayConfig['platform']> = {
+  schedule: 'scheduleUrl',
+  analytics: 'analyticsUrl',
+  precompute: 'precomputeUrl',
+  coordinator: 'coordinatorUrl',
+  export: 'exportPushUrl',
+  grading: 'gradingPushUrl',
+};
+
+/** The service a URL belongs to: the configured service URL it starts with (the longest such). */
+export function serviceOf(config: GamedayConfig, url: string): PlatformService {
+  let best: { service: PlatformService; length: number } = { service: 'schedule', length: -1 };
+  for (const [service, key] of Object.entries(SERVICE_URLS) as [PlatformService, keyof GamedayConfig['platform']][]) {
+    const base = String(config.platform[key]).replace(/\/+$/, '');
+    if ((url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`)) && base.length > best.length)
+      best = { service, length: base.length };
+  }
+  return best.service;
 }
 
 function truncate(text: string, max = 300): string {
