@@ -12,6 +12,7 @@ import type { GamedayConfig } from '../config/schema';
 import { clockFrom, virtualNow } from '../domain/clock';
 import { dateInZone } from '../domain/dates';
 import { interpretMessage, shown, type MessageCatalog } from '../domain/messages';
+import { createPushAuthenticator, type PushAuthDeps } from './auth';
 import { decodePushEnvelope } from './push-envelope';
 import { RecentIds } from './recent-ids';
 import { routeMessage } from './route';
@@ -31,6 +32,8 @@ export interface BridgeOptions {
   host?: string;
   port?: number;
   log?: (line: string) => void;
+  /** The OIDC signing certificates and the environment of the push authentication (tests). */
+  auth?: PushAuthDeps;
 }
 
 export function messageCatalog(config: GamedayConfig): MessageCatalog {
@@ -40,6 +43,8 @@ export function messageCatalog(config: GamedayConfig): MessageCatalog {
 export async function startBridge(options: BridgeOptions): Promise<BridgeServer> {
   const { client, config } = options;
   const log = options.log ?? (() => undefined);
+  const host = options.host ?? config.bridge.host;
+  const authenticator = createPushAuthenticator(config, host, options.auth);
   const stats = new BridgeStats();
   const recent = new RecentIds(config.bridge.recentMessageIds);
   const catalog = messageCatalog(config);
@@ -141,6 +146,12 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       return reply(res, 200, { ...stats.view(), recentMessageIds: recent.size });
     if (path !== '/pubsub/push') return reply(res, 404, { error: `no route ${req.method} ${shown(path, 80)}` });
     if (req.method !== 'POST') return reply(res, 405, { error: 'use POST' });
+    const verdict = await authenticator.check(req.headers.authorization);
+    if (!verdict.ok) {
+      stats.record('rejected', `auth_${verdict.status}`, { reason: verdict.reason });
+      log(`rejected a push (${verdict.status}): ${verdict.reason}`);
+      return reply(res, verdict.status, { error: verdict.reason });
+    }
     return push(req, res);
   }
 
@@ -152,7 +163,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? config.bridge.port, options.host ?? config.bridge.host, resolve);
+    server.listen(options.port ?? config.bridge.port, host, resolve);
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

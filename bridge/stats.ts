@@ -1,6 +1,14 @@
 /** What the bridge did with what it received: counts per outcome and reason, and the newest unusable messages. */
 export type BridgeOutcome =
-  'delivered' | 'duplicate' | 'ignored' | 'unusable' | 'not_running' | 'closed' | 'unavailable';
+  | 'delivered'
+  | 'duplicate'
+  | 'ignored'
+  | 'unusable'
+  | 'not_running'
+  | 'closed'
+  | 'unavailable'
+  /** Not authenticated (401) or not the push service account (403): never read, never a signal. */
+  | 'rejected';
 
 export interface BridgeSample {
   at: string;

@@ -281,6 +281,30 @@ export const DEFAULT_CONFIG = {
     temporalTimeoutSeconds: 5,
     /** Message IDs remembered per bridge, so redeliveries cost no signal. */
     recentMessageIds: 100_000,
+    /**
+     * Who may push. `oidc` (production): the Google OIDC token of a Pub/Sub push subscription, whose audience and
+     * service account must match. `static-bearer` (GAMEDAY_BRIDGE_TOKEN) and `none`: loopback hosts only.
+     */
+    auth: {
+      mode: 'none' as 'oidc' | 'static-bearer' | 'none',
+      /** The push subscription's audience (Pub/Sub's default is the push endpoint URL). */
+      audience: undefined as string | undefined,
+      /** The service account the push subscription signs its tokens as. */
+      pushServiceAccount: undefined as string | undefined,
+    },
+  },
+  /**
+   * The legacy Firestore orchestrator (phase3_to_phase4, phase4_to_phase5 Cloud Functions) during the migration.
+   * `off`: no Firestore. `shadow`: Gameday reads the legacy documents and records what it would do, triggering
+   * nothing of phases 4-5. `coexist`: both run; Gameday claims the legacy document before triggering phase 4 or 5,
+   * so exactly one of them triggers. `primary`: the legacy functions are off; Gameday claims and mirrors every
+   * completion into the documents, so the tools that read them keep working. See docs/migration.md.
+   */
+  legacy: {
+    mode: 'off' as 'off' | 'shadow' | 'coexist' | 'primary',
+    firestore: { projectId: 'nba-props-platform', databaseId: '(default)' },
+    /** The legacy documents, keyed by game date and never reset. */
+    collections: { phase3: 'phase3_completion', phase4: 'phase4_completion' },
   },
   /** The worker process (`npm run start:worker`): health endpoints, Prometheus metrics, the prebuilt bundle, shutdown. */
   worker: {

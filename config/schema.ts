@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidGameDate } from '../domain/dates';
 import { isDayTime } from '../domain/day-times';
 import { planDay, planProblems } from '../domain/day-plan';
+import { LEGACY_MODES } from '../domain/legacy';
 
 const name = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case name');
 const processor = z.strictObject({
@@ -162,6 +163,16 @@ export const configSchema = z
       maxBodyBytes: z.number().int().min(1024),
       temporalTimeoutSeconds: z.number().positive().max(9),
       recentMessageIds: z.number().int().min(0).max(10_000_000),
+      auth: z.strictObject({
+        mode: z.enum(['oidc', 'static-bearer', 'none']),
+        audience: z.string().min(1).optional(),
+        pushServiceAccount: z.email().optional(),
+      }),
+    }),
+    legacy: z.strictObject({
+      mode: z.enum(LEGACY_MODES),
+      firestore: z.strictObject({ projectId: z.string().min(1), databaseId: z.string().min(1) }),
+      collections: z.strictObject({ phase3: z.string().min(1), phase4: z.string().min(1) }),
     }),
     worker: z.strictObject({
       host: z.string().min(1),
@@ -231,6 +242,13 @@ export const configSchema = z
     }),
   })
   .superRefine((config, ctx) => {
+    if (config.bridge.auth.mode === 'oidc') {
+      for (const key of ['audience', 'pushServiceAccount'] as const) {
+        if (!config.bridge.auth[key]) {
+          ctx.addIssue({ code: 'custom', path: ['bridge', 'auth', key], message: 'is required with mode "oidc"' });
+        }
+      }
+    }
     const phase3Names = new Set(config.processors[3].map((p) => p.name));
     for (const cycle of ['tomorrow', 'same_day', 'overnight'] as const) {
       const rule = config.lifecycle[cycle].phase3;
