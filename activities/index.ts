@@ -13,7 +13,7 @@ import { analyticsActivities } from './platform/analytics';
 import { exportActivities } from './platform/export';
 import { gradingActivities } from './platform/grading';
 import { breakerAlerts } from './alerts/breaker-alerts';
-import { breakerOptions, createServiceBreakers } from './platform/breaker';
+import { breakerOptions, createServiceBreakers, type BreakerEvent } from './platform/breaker';
 import { createPlatformClient, type PlatformClient } from './platform/http';
 import { precomputeActivities } from './platform/precompute';
 import { predictionActivities } from './platform/predictions';
@@ -27,6 +27,8 @@ export interface ActivityDeps {
   alertChannels?: AlertChannel[];
   /** The BigQuery client of the warehouse activities (default: built from config.warehouse, ADC in production). */
   bigQuery?: BigQuery;
+  /** Also told of every platform breaker state change (the worker's breaker-state metric). */
+  onBreakerStateChange?: (event: BreakerEvent) => void;
 }
 
 /** Every activity the pipeline calls, bound to one config. */
@@ -72,7 +74,13 @@ function platformBreakers(config: GamedayConfig, deps: ActivityDeps) {
     ledger: ledger ?? defaultAlertDeps(config).ledger,
     log: (level, message) => log[level](message),
   });
-  return createServiceBreakers({ ...breakerOptions(config), onStateChange });
+  return createServiceBreakers({
+    ...breakerOptions(config),
+    onStateChange: (event) => {
+      deps.onBreakerStateChange?.(event);
+      onStateChange(event);
+    },
+  });
 }
 
 /** Alert channels and ledger: the given channels, else those configured by env/config (shared per config). */
