@@ -3,6 +3,7 @@ import {
   NativeConnection,
   Worker,
   type Runtime,
+  type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities, createOperationsActivities, type ActivityDeps } from '../activities';
@@ -16,8 +17,13 @@ export async function createPipelineWorker(options: {
   connection?: NativeConnection;
   deps?: ActivityDeps;
   runtime?: Runtime;
-  /** A prebuilt workflow bundle (default: bundled from the sources now, which takes a few seconds). */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** A prebuilt workflow bundle, in memory or a file (default: bundled from the sources now, a few seconds). */
+  workflowBundle?: WorkflowBundleOption;
+  /**
+   * The worker process's graceful shutdown: activities in flight get `worker.shutdownGraceSeconds` to finish, then
+   * are cancelled (and retried by another worker). Off: they are cancelled at once (tests, the local stack).
+   */
+  gracefulShutdown?: boolean;
 }): Promise<Worker> {
   const { config } = options;
   const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
@@ -25,6 +31,7 @@ export async function createPipelineWorker(options: {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    ...(options.gracefulShutdown ? { shutdownGraceTime: config.worker.shutdownGraceSeconds * 1000 } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // Operations activities (self-heal, summary) use the worker's own client from the activity Context.
     activities: { ...createActivities(config, options.deps), ...createOperationsActivities(config, options.deps) },
