@@ -1,0 +1,309 @@
+/**
+ * `npm run record-histories`: records the event histories of representative days on the time-skipping server and
+ * writes them to test/fixtures/histories/, where `npm test` replays them against the current workflow code
+ * (test/replay/replay.test.ts). Re-record only when a change is meant to be incompatible, and then only behind
+ * `patched()` or a new build ID (CONTRIBUTING.md): a fixture that stops replaying is a deploy that would break
+ * the days in flight.
+ *
+ *   npm run record-histories -- [--only full-day,cancelled]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DataGateRequest, DataGateResult } from '../activities';
+import { randomUUID } from 'node:crypto';
+import { fetchEvents, resetPoint } from '../cli/commands/reset';
+import { forcePhaseUpdate, recordActionUpdate } from '../contracts/workflow-api';
+import type { PipelineInput } from '../contracts/workflow-api';
+import { dayTimeInstant } from '../domain/day-times';
+import type { GamedayConfig } from '../config/schema';
+import {
+  dayConfig,
+  dayResult,
+  dayWorker,
+  deliver,
+  settle,
+  skipTo,
+  startDay,
+  type DayHandle,
+} from '../test/helpers/day-harness';
+import { fakePlatform, type FakePlatformOptions } from '../test/helpers/fake-platform';
+import { completion } from '../test/helpers/messages';
+import { createDevServerEnv, createTimeSkippingEnv } from '../test/helpers/tools';
+
+/** One run of a recorded day: its history as base64 of the binary protobuf `temporal.api.history.v1.History`. */
+export interface HistoryRun {
+  workflowId: string;
+  runId: string;
+  events: number;
+  history: string;
+}
+
+export const HISTORIES_DIR = join(__dirname, '..', 'test', 'fixtures', 'histories');
+
+interface Scenario {
+  description: string;
+  gameDate: string;
+  startsAt: string;
+  input: Omit<PipelineInput, 'gameDate'>;
+  /** The time-skipping server by default; the dev server (real time, the day 600 times faster) where it lacks an API. */
+  server?: 'dev';
+  platform?: Omit<FakePlatformOptions, 'config' | 'client'>;
+  drive(day: {
+    env: TestWorkflowEnvironment;
+    handle: DayHandle;
+    config: GamedayConfig;
+    gameDate: string;
+  }): Promise<void | string[]>;
+}
+
+const at = (config: GamedayConfig, gameDate: string, time: string) => dayTimeInstant(gameDate, time, config.timeZone);
+
+async function untilClosed(env: TestWorkflowEnvironment, handle: DayHandle): Promise<void> {
+  await dayResult(env, handle).catch(() => undefined);
+}
+
+const SCENARIOS: Record<string, Scenario> = {
+  'full-day': {
+    description: 'a whole day, D-1 16:55 to D+1: three cycles as three runs, every step on its timer',
+    gameDate: '2026-01-15',
+    startsAt: 'D-1 16:55',
+    input: {},
+    platform: { games: 9 },
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D 05:30');
+      await deliver(
+        env,
+        handle,
+        [completion(config, 3, 'upcoming_player_game_context', gameDate, at(config, gameDate, 'D 05:30'))],
+        'props',
+      );
+      await skipTo(env, handle, config, gameDate, 'D 23:40');
+      const summaries = ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'];
+      await deliver(
+        env,
+        handle,
+        summaries.map((n) => completion(config, 3, n, gameDate, at(config, gameDate, 'D 23:40'))),
+        'box',
+      );
+      await untilClosed(env, handle);
+    },
+  },
+  'partial-trigger': {
+    description:
+      'the 2025-12-29 incident: one of five phase-3 processors never completes; phase 4 on the 30-minute rule',
+    gameDate: '2025-12-29',
+    startsAt: 'D 16:30',
+    input: { cycle: 'overnight' },
+    platform: { games: 11, silentPhase3: ['upcoming_team_game_context'] },
+    async drive({ env, handle, config, gameDate }) {
+      await deliver(
+        env,
+        handle,
+        [completion(config, 3, 'upcoming_player_game_context', gameDate, at(config, gameDate, 'D 05:30'))],
+        'upgc',
+      );
+      await skipTo(env, handle, config, gameDate, 'D 23:40');
+      const summaries = ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'];
+      await deliver(
+        env,
+        handle,
+        summaries.map((n) => completion(config, 3, n, gameDate, at(config, gameDate, 'D 23:40'))),
+        'box',
+      );
+      await untilClosed(env, handle);
+    },
+  },
+  'stuck-then-forced': {
+    description: 'phase 3 never arrives in the same_day cycle; an operator forces phase 4 at 05:00',
+    gameDate: '2026-01-22',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    platform: { silentPhase3: ['upcoming_player_game_context', 'upcoming_team_game_context'] },
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D 05:00');
+      await handle.executeUpdate(forcePhaseUpdate, {
+        args: [{ phase: 4, reason: 'phase 3 will be late today', user: 'oncall' }],
+      });
+      await skipTo(env, handle, config, gameDate, 'D 09:00');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
+  'gate-blocked-then-passed': {
+    description: "the tomorrow cycle's phase-4 gate fails for an hour (re-checks on a timer, one alert), then passes",
+    gameDate: '2026-01-16',
+    startsAt: 'D-1 16:55',
+    input: {},
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D-1 18:31');
+      gateData.arrived = true;
+      await skipTo(env, handle, config, gameDate, 'D-1 19:00');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
+  cancelled: {
+    description: 'a day cancelled at 05:00 of its same_day cycle: cleanup in a non-cancellable scope',
+    gameDate: '2026-01-26',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D 05:00');
+      await env.client.workflow.getHandle(handle.workflowId).cancel();
+      await untilClosed(env, handle);
+    },
+  },
+  reset: {
+    description: 'the tomorrow cycle reset to before phase 4 (as `gameday reset --to 4` does): phase 4 runs again',
+    gameDate: '2026-01-27',
+    startsAt: 'D-1 17:20',
+    server: 'dev',
+    input: {},
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D-1 18:00');
+      await settle(env, handle);
+      const { runId } = await handle.describe();
+      const events = await fetchEvents(env.client, handle.workflowId, runId);
+      const point = resetPoint(events, 4);
+      if (!point?.eventId) throw new Error('phase 4 has not started: nothing to reset to');
+      const { runId: newRunId } = await env.client.workflowService.resetWorkflowExecution({
+        namespace: env.namespace ?? 'default',
+        workflowExecution: { workflowId: handle.workflowId, runId },
+        reason: 'recorded: re-run precompute',
+        workflowTaskFinishEventId: point.eventId,
+        requestId: randomUUID(),
+        resetReapplyType: temporal.api.enums.v1.ResetReapplyType.RESET_REAPPLY_TYPE_SIGNAL,
+      });
+      const reset = env.client.workflow.getHandle(handle.workflowId, newRunId);
+      await reset.executeUpdate(recordActionUpdate, {
+        args: [
+          { action: 'reset', reason: 'reset to before phase 4: re-run precompute', user: 'oncall', discarded: [] },
+        ],
+      });
+      await skipTo(env, handle, config, gameDate, 'D-1 19:00');
+      await settle(env, handle);
+      await reset.terminate('recorded');
+      return [newRunId];
+    },
+  },
+  'precompute-retried': {
+    description:
+      'the feature store fails permanently in the same_day cycle; predictions start on the tier timer anyway',
+    gameDate: '2026-01-21',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    platform: {
+      overrides: {
+        runPrecomputeProcessor: async (request) => {
+          if (request.className === 'MLFeatureStoreProcessor')
+            throw ApplicationFailure.nonRetryable('feature store down', 'PlatformRejected');
+          return { processor: request.className, status: 'success', recordCount: 300 };
+        },
+      },
+    },
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D 08:40');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
+};
+
+const gateData = { arrived: false };
+function gateOverride(scenario: string) {
+  if (scenario !== 'gate-blocked-then-passed') return {};
+  gateData.arrived = false;
+  return {
+    checkDataGate: async (request: DataGateRequest): Promise<DataGateResult> => {
+      const passed = request.phase !== 4 || gateData.arrived;
+      const check = {
+        check: 'min_rows:upcoming_player_game_context',
+        passed,
+        observed: passed ? 352 : 40,
+        required: 50,
+        reason: passed ? 'enough' : '40 rows (need >= 50)',
+      };
+      return { ...request, enabled: true, passed, checks: [check], recheckAfterMs: 5 * 60_000 };
+    },
+  };
+}
+
+/** Every run of the workflow, first to last, following continue-as-new. */
+async function runHistories(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string) {
+  const runs: HistoryRun[] = [];
+  let runId: string | undefined = firstRunId;
+  while (runId) {
+    const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    // Binary protobuf: the SDK's historyToJSON needs its own copy of protobufjs, which the client's history is not.
+    const bytes = temporal.api.history.v1.History.encode(history).finish();
+    runs.push({
+      workflowId,
+      runId,
+      events: history.events?.length ?? 0,
+      history: Buffer.from(bytes).toString('base64'),
+    });
+    const last = history.events?.at(-1);
+    runId =
+      last?.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+        ? (last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined)
+        : undefined;
+  }
+  return runs;
+}
+
+async function record(name: string, scenario: Scenario): Promise<void> {
+  const env = scenario.server === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv();
+  try {
+    const scale = scenario.server === 'dev' ? { timeScale: 1 / 600 } : {};
+    const config = await dayConfig(env, scenario.gameDate, scenario.startsAt, scale);
+    const platform = fakePlatform({
+      config,
+      client: env.client,
+      ...scenario.platform,
+      overrides: { ...scenario.platform?.overrides, ...gateOverride(name) },
+    });
+    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const handle = await worker.runUntil(async () => {
+      const started = await startDay(env, taskQueue, { gameDate: scenario.gameDate, ...scenario.input });
+      const more = await scenario.drive({ env, handle: started, config, gameDate: scenario.gameDate });
+      return { started, more: more ?? [] };
+    });
+    const runs = [];
+    for (const runId of [handle.started.firstExecutionRunId, ...handle.more])
+      runs.push(...(await runHistories(env, handle.started.workflowId, runId)));
+    const events = runs.reduce((n, r) => n + r.events, 0);
+    writeFileSync(
+      join(HISTORIES_DIR, `${name}.json`),
+      JSON.stringify({ scenario: name, description: scenario.description, runs }) + '\n',
+    );
+    process.stderr.write(`[record] ${name}: ${runs.length} run(s), ${events} events\n`);
+  } finally {
+    await env.teardown();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string' } } });
+  const names = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
+  const unknown = names.filter((n) => !SCENARIOS[n]);
+  if (unknown.length) {
+    process.stderr.write(
+      `unknown scenario(s): ${unknown.join(', ')}; expected: ${Object.keys(SCENARIOS).join(', ')}\n`,
+    );
+    process.exit(3);
+  }
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  for (const name of names) {
+    process.stderr.write(`[record] ${name}: ${SCENARIOS[name].description}\n`);
+    await record(name, SCENARIOS[name]);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[record] failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
