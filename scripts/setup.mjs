@@ -3,7 +3,7 @@
 // 1. `npm ci` when node_modules is missing or older than package-lock.json.
 // 2. A git-ignored Python venv (.tools/venv) with the pinned PyPI packages of scripts/python-tools.json.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -72,10 +72,21 @@ async function buildCli() {
   log('built the gameday CLI (.tools/cli/gameday.js)');
 }
 
+// `gameday` on PATH without npx (which adds about a second): `export PATH="$PWD/.tools/bin:$PATH"`. A package's own
+// bin is not linked into its own node_modules/.bin, so the setup step links it here.
+function linkCli() {
+  const dir = join(root, '.tools', 'bin');
+  mkdirSync(dir, { recursive: true });
+  const link = join(dir, 'gameday');
+  rmSync(link, { force: true });
+  symlinkSync(join('..', '..', 'bin', 'gameday.js'), link);
+}
+
 try {
   ensureNodeModules();
   ensurePythonTools();
   await buildCli();
+  linkCli();
 } catch (err) {
   console.error(`[setup] failed: ${err.message}`);
   process.exit(1);
