@@ -1,27 +1,47 @@
-/** The pipeline worker process: `npx tsx workers/worker.ts` (config from env / GAMEDAY_CONFIG). */
-import { NativeConnection } from '@temporalio/worker';
+/**
+ * The pipeline worker process: `node dist/workers/worker.js` (built) or `npx tsx workers/worker.ts`. Config from
+ * env / GAMEDAY_CONFIG, Temporal from the standard TEMPORAL_* env or profile. JSON logs on stdout; SIGTERM or
+ * SIGINT drains it (activities in flight get `worker.shutdownGraceSeconds`) and it exits 0.
+ */
 import { loadConfig } from '../config/load';
-import { temporalConnectionOptions } from '../clients/temporal-connection';
-import { createPipelineWorker } from './pipeline-worker';
+import { installWorkerRuntime } from './observability/runtime';
+import { startWorkerProcess } from './worker-process';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // The same TLS / API key / mTLS settings as every client (the standard TEMPORAL_* variables).
-  const { address, tls, apiKey } = temporalConnectionOptions(config);
-  const connection = await NativeConnection.connect({
-    address,
-    tls,
-    apiKey: typeof apiKey === 'string' ? apiKey : undefined,
-  });
-  const worker = await createPipelineWorker({ config, connection });
-  console.log(
-    `gameday worker on ${config.temporal.address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+  const runtime = installWorkerRuntime(config);
+  const log = runtime.logger;
+  runtime.workflowTaskFailures.onFailure((failure) =>
+    log.error({ runId: failure.runId, failure: failure.failure }, 'a workflow task is failing (nondeterminism?)'),
   );
-  await worker.run();
-  await connection.close();
+  const running = await startWorkerProcess({ config, runtime });
+  const { temporal } = running.config;
+  log.info(
+    {
+      address: temporal.address,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+      workflowCode: running.workflowCode,
+      health: running.health?.url,
+      metrics: running.metricsUrl,
+    },
+    'gameday worker running',
+  );
+  // The Runtime also drains its workers on these signals; this makes sure, and logs it.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'shutting down: activities in flight get the grace period');
+      running.shutdown();
+    });
+  }
+  await running.done;
+  log.info('gameday worker stopped');
 }
 
-main().catch((err: Error) => {
-  console.error(`gameday worker: ${err.message}`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(JSON.stringify({ level: 'error', component: 'worker', message: `gameday worker: ${err.message}` }));
+    process.exit(1);
+  },
+);

@@ -18,6 +18,7 @@ import { PHASE_NAMES } from '../../domain/phases';
 import { bookkeepingActivities } from '../activity-proxies';
 import { addAlert } from './record';
 import { detailsMarkdown } from '../../domain/day-summary';
+import { DayMetrics } from './metrics';
 
 const LOG_BATCH = 50;
 
@@ -26,8 +27,11 @@ export class Bookkeeping {
   private shownDetails = '';
   private paused = false;
   private delivering = false;
+  private readonly metrics: DayMetrics;
 
-  constructor(private readonly state: DayState) {}
+  constructor(private readonly state: DayState) {
+    this.metrics = new DayMetrics(state);
+  }
 
   /** Records an alert once per key and queues its delivery; returns false for a key already raised. */
   alert(record: AlertRecord): boolean {
@@ -144,6 +148,7 @@ export class Bookkeeping {
   /** Search attributes and the UI's details, written only when they changed. */
   show(): void {
     const { state } = this;
+    this.metrics.observe(state);
     const attributes = [state.gameDate, state.cycle, state.currentPhase ?? 0, state.status].join('|');
     if (attributes !== this.shownAttributes) {
       this.shownAttributes = attributes;
