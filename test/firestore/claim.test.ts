@@ -44,7 +44,7 @@ describeWithEmulator('legacy claims on the Firestore emulator', () => {
     // Each date is its own race; dates race in parallel batches (a contended transaction costs the emulator seconds).
     const race = async (i: number) => {
       const gameDate = `2030-01-01-race${i}`;
-      const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+      const jitter = () => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 4));
       const [claim, legacy] = await Promise.all([
         jitter().then(() =>
           claimLegacyTrigger(db, coexist, { gameDate, phase: 4, cycleStart, reason: 'gameday:tomorrow/phase4' }),
