@@ -1,4 +1,5 @@
 import type { BigQuery } from '@google-cloud/bigquery';
+import type { Firestore } from '@google-cloud/firestore';
 import type { GamedayConfig } from '../config/schema';
 import type { Client } from '@temporalio/client';
 import { log } from '@temporalio/activity';
@@ -21,12 +22,15 @@ import { scheduleActivities } from './platform/schedule';
 import { settingsActivities } from './settings';
 import { temporalActivities } from './temporal/operations';
 import { warehouseActivities } from './warehouse';
+import { legacyActivities } from './firestore';
 
 export interface ActivityDeps {
   platform?: PlatformClient;
   alertChannels?: AlertChannel[];
   /** The BigQuery client of the warehouse activities (default: built from config.warehouse, ADC in production). */
   bigQuery?: BigQuery;
+  /** The Firestore client of the legacy-orchestrator activities (default: built from config.legacy when first used). */
+  firestore?: Firestore;
   /** Also told of every platform breaker state change (the worker's breaker-state metric). */
   onBreakerStateChange?: (event: BreakerEvent) => void;
 }
@@ -54,6 +58,7 @@ export function createActivities(config: GamedayConfig, deps: ActivityDeps = {})
     ...exportActivities(platformDeps),
     ...gradingActivities(platformDeps),
     ...alertActivities(alertDeps(config, deps)),
+    ...legacyActivities(config, deps.firestore),
   };
 }
 

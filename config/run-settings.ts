@@ -37,5 +37,6 @@ export function toRunSettings(config: GamedayConfig): RunSettings {
     afterEachBatchExport: lifecycle.same_day.tonightExports.afterEachBatch,
     rememberedMessageIds: config.limits.messageIds,
     maxHistoryEvents: config.limits.historyEvents,
+    legacyMode: config.legacy.mode,
   };
 }

@@ -3,6 +3,7 @@
  * one run (cycle) to the next. Plain data, bounded in size: lists keep their newest entries.
  */
 import type { DayClock } from '../domain/clock';
+import type { ClaimOutcome } from '../domain/legacy';
 import type { Cycle } from '../domain/cycles';
 import type { StepKind } from '../domain/day-plan';
 import type { MessageStatus } from '../domain/messages';
@@ -131,6 +132,8 @@ export interface StepState {
   gate?: GateState;
   phase3?: Phase3Progress;
   phase4?: Phase4Progress;
+  /** Coexistence with the legacy orchestrator: its claim before this step's trigger (legacy.mode not off). */
+  legacy?: LegacyClaim;
   precompute?: PrecomputeResult[];
   batch?: BatchProgress;
   export?: { messageId?: string; updateLatest: boolean; exportTypes: string[]; count: number };
@@ -144,6 +147,12 @@ export interface StepState {
   };
   /** A message arrived that moved it on (e.g. grading complete). */
   lastUpdateAt?: string;
+}
+
+export interface LegacyClaim {
+  outcome: ClaimOutcome | 'unknown';
+  reason: string;
+  at: string;
 }
 
 export interface CycleState {

@@ -1,4 +1,5 @@
 import type { ClockSettings } from './clock';
+import type { LegacyMode } from './legacy';
 import type { LifecycleSpec } from './day-plan';
 import type { MessageCatalog } from './messages';
 import type { Tier } from './phase4-tiers';
@@ -37,6 +38,8 @@ export interface RunSettings {
   rememberedMessageIds: number;
   /** Continue-as-new within a cycle once the run's history has this many events. */
   maxHistoryEvents: number;
+  /** Coexistence with the legacy Firestore orchestrator; absent in histories recorded before it existed (= off). */
+  legacyMode?: LegacyMode;
 }
 
 /** The workflow ID of a game date's pipeline. */

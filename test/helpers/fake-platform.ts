@@ -78,6 +78,10 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
       return { status: 'started' };
     },
     runPrecomputeProcessor: async (request) => ({ processor: request.className, status: 'success', recordCount: 300 }),
+    // Only called with legacy.mode on: tests of the coexistence pass the real activity (Firestore emulator).
+    claimLegacyTrigger: async () => {
+      throw ApplicationFailure.nonRetryable('the fake platform has no legacy documents', 'InvalidInput');
+    },
     startPredictionBatch: async () => {
       batches += 1;
       return { outcome: 'started', batchId: `batch-${batches}`, totalRequests: 100 };

@@ -12,6 +12,7 @@ import { iso, recordRun } from '../day/record';
 import { precomputeActivity } from '../activity-proxies';
 import { passDataGate } from './data-gate';
 import { failureText } from './errors';
+import { claimBeforeTrigger } from './legacy-claim';
 import { phase3Decided } from './phase3';
 
 const HEARTBEAT_MARGIN_MS = 60_000;
@@ -64,6 +65,7 @@ async function mainRun(day: Day, step: StepState, force: AppliedForce | undefine
     ? `forced by ${force.user}: ${force.request.reason}`
     : (phase3?.phase3?.decision ?? phase3?.outcome);
   await passDataGate(day, step, force);
+  if ((await claimBeforeTrigger(day, step, force)) === 'skip') return;
   await runProcessors(day, step, [], degraded, because);
 }
 

@@ -13,6 +13,7 @@ import { predictionStartActivity, readActivities } from '../activity-proxies';
 import { passDataGate } from './data-gate';
 import { failureText, failureType } from './errors';
 import { publishExport } from './exports';
+import { claimBeforeTrigger } from './legacy-claim';
 import { phase4To5 } from './phase4-to-5';
 
 const MIN_REAL_POLL_MS = 200;
@@ -74,6 +75,7 @@ async function wave(
     await passDataGate(day, step, force);
   }
   if (step.batch?.batchId === undefined || force) {
+    if ((await claimBeforeTrigger(day, step, force)) === 'skip') return;
     const started = await startBatch(day, step, until);
     if (!started) return;
   }
