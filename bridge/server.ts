@@ -18,6 +18,7 @@ import { RecentIds } from './recent-ids';
 import { routeMessage } from './route';
 import { BridgeStats, type BridgeOutcome } from './stats';
 import { temporalErrorKind } from './temporal-errors';
+import { bridgeReadiness } from './readiness';
 
 export interface BridgeServer {
   url: string;
@@ -142,6 +143,10 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/readyz') {
+      const ready = await bridgeReadiness(client, timeoutMs);
+      return reply(res, ready.status, ready.body);
+    }
     if (req.method === 'GET' && path === '/stats')
       return reply(res, 200, { ...stats.view(), recentMessageIds: recent.size });
     if (path !== '/pubsub/push') return reply(res, 404, { error: `no route ${req.method} ${shown(path, 80)}` });
