@@ -1,21 +1,35 @@
-/** The completion bridge process: `npx tsx workers/bridge.ts` (Pub/Sub push endpoint on config.bridge). */
+/**
+ * The completion bridge process: `node dist/workers/bridge.js` (built) or `npx tsx workers/bridge.ts`; the Pub/Sub
+ * push endpoint on config.bridge, with GET /healthz and /readyz. Temporal from the standard TEMPORAL_* env or
+ * profile; JSON logs on stdout.
+ */
 import { loadConfig } from '../config/load';
-import { connectClient } from '../clients/temporal-connection';
+import { connectClient, resolveTemporalTarget, withTemporalTarget } from '../clients/temporal-connection';
 import { startBridge } from '../bridge/server';
+import { createLogger } from './observability/logger';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  const config = withTemporalTarget(loaded, resolveTemporalTarget(loaded));
+  const logger = createLogger(config, 'bridge');
   const client = await connectClient(config);
-  const bridge = await startBridge({ client, config, log: (line) => console.log(line) });
-  console.log(`gameday bridge: POST ${bridge.pushUrl} -> Temporal ${config.temporal.address}`);
-  const stop = () => {
-    void bridge.close().then(() => process.exit(0));
+  const bridge = await startBridge({ client, config, log: (line) => logger.info(line) });
+  logger.info(
+    { pushUrl: bridge.pushUrl, address: config.temporal.address, namespace: config.temporal.namespace },
+    'gameday bridge running',
+  );
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'gameday bridge stopping');
+    void bridge
+      .close()
+      .then(() => client.connection.close())
+      .finally(() => process.exit(0));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 main().catch((err: Error) => {
-  console.error(`gameday bridge: ${err.message}`);
+  console.error(JSON.stringify({ level: 'error', component: 'bridge', message: `gameday bridge: ${err.message}` }));
   process.exit(1);
 });
