@@ -4,16 +4,17 @@
  * SIGINT drains it (activities in flight get `worker.shutdownGraceSeconds`) and it exits 0.
  */
 import { loadConfig } from '../config/load';
+import { defaultAlertDeps } from '../activities/alerts/alerts';
 import { installWorkerRuntime } from './observability/runtime';
+import { workflowTaskFailureAlert } from './observability/workflow-task-alert';
 import { startWorkerProcess } from './worker-process';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const runtime = installWorkerRuntime(config);
   const log = runtime.logger;
-  runtime.workflowTaskFailures.onFailure((failure) =>
-    log.error({ runId: failure.runId, failure: failure.failure }, 'a workflow task is failing (nondeterminism?)'),
-  );
+  const { channels, ledger } = defaultAlertDeps(config);
+  runtime.workflowTaskFailures.onFailure(workflowTaskFailureAlert({ config, channels, ledger, logger: log }));
   const running = await startWorkerProcess({ config, runtime });
   const { temporal } = running.config;
   log.info(

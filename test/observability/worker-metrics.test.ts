@@ -14,6 +14,9 @@ import { freePort } from '../../warehouse/emulator';
 import { breakerStateGauge } from '../../workers/observability/breaker-metrics';
 import { installWorkerRuntime, type WorkerRuntime } from '../../workers/observability/runtime';
 import type { WorkflowTaskFailure } from '../../workers/observability/workflow-task-failures';
+import { workflowTaskFailureAlert } from '../../workers/observability/workflow-task-alert';
+import { createDeliveryLedger } from '../../activities/alerts/ledger';
+import type { Notification } from '../../activities/alerts/alerts';
 import { dayConfig, dayState, dayWorker, endDays, settle, skipTo, startDay } from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
 import { testServerPath } from '../helpers/tools';
@@ -21,6 +24,7 @@ import { testServerPath } from '../helpers/tools';
 const GAME_DATE = '2026-01-15';
 const logLines: Record<string, unknown>[] = [];
 const taskFailures: WorkflowTaskFailure[] = [];
+const alertsSent: Notification[] = [];
 let runtime: WorkerRuntime;
 let env: TestWorkflowEnvironment;
 let config: GamedayConfig;
@@ -63,6 +67,14 @@ beforeAll(async () => {
     destination: { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
   });
   runtime.workflowTaskFailures.onFailure((failure) => taskFailures.push(failure));
+  runtime.workflowTaskFailures.onFailure(
+    workflowTaskFailureAlert({
+      config: base,
+      channels: [{ name: 'slack', send: async (notification) => void alertsSent.push(notification) }],
+      ledger: createDeliveryLedger(),
+      logger: runtime.logger,
+    }),
+  );
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServerPath() } },
   });
@@ -165,6 +177,17 @@ describe('the worker metrics endpoint', () => {
     expect(taskFailures[0].workflowId).toMatch(/^failing-/);
     const counter = named(await scrape(), `${GAMEDAY_METRICS.workflowTaskFailures}_total`);
     expect(counter[0]?.value).toBeGreaterThanOrEqual(1);
+  });
+
+  it('raises one WORKFLOW_TASK_FAILING alert per failing run, however often its task fails', () => {
+    expect(alertsSent).toHaveLength(1);
+    expect(alertsSent[0].subject).toContain(`WORKFLOW_TASK_FAILING ${taskFailures[0].workflowId}`);
+    expect(alertsSent[0].text).toContain('this workflow task always fails');
+    runtime.workflowTaskFailures.log('WARN', 'Failing workflow task', {
+      workflowId: taskFailures[0].workflowId,
+      runId: taskFailures[0].runId,
+    });
+    expect(alertsSent).toHaveLength(1);
   });
 });
 
