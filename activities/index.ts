@@ -23,6 +23,7 @@ import { settingsActivities } from './settings';
 import { temporalActivities } from './temporal/operations';
 import { warehouseActivities } from './warehouse';
 import { legacyActivities } from './firestore';
+import { withShadowGuard } from './firestore/shadow-guard';
 
 export interface ActivityDeps {
   platform?: PlatformClient;
@@ -44,7 +45,7 @@ export function createActivities(config: GamedayConfig, deps: ActivityDeps = {})
     countFinalGames: countFinalGamesInWarehouse,
     ...warehouse
   } = warehouseActivities(config, deps.bigQuery);
-  return {
+  return withShadowGuard(config, {
     ...settingsActivities(config),
     ...scheduleActivities(platformDeps),
     // With the warehouse on, games come from nba_raw.nbac_schedule; the platform's /schedule is the fallback.
@@ -59,7 +60,7 @@ export function createActivities(config: GamedayConfig, deps: ActivityDeps = {})
     ...gradingActivities(platformDeps),
     ...alertActivities(alertDeps(config, deps)),
     ...legacyActivities(config, deps.firestore),
-  };
+  });
 }
 
 export type PipelineActivities = ReturnType<typeof createActivities>;
