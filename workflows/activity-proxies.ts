@@ -9,10 +9,13 @@ import type { PipelineActivities } from '../activities';
 /** Failure types that no retry can fix. */
 export const PERMANENT_FAILURES = ['PlatformRejected', 'BadPlatformAnswer', 'InvalidInput', 'NoPlayers'];
 
-/** Settings and the day's plan: in-process, recorded in history. Retried until they work (a bug is fixed by a deploy). */
+/**
+ * Settings and the day's plan: in-process, recorded in history. Four attempts (about 7 s), then the day alerts and
+ * tries again on a timer until they work (a bug is fixed by a deploy): never a dead date.
+ */
 export const settingsActivity = proxyLocalActivities<PipelineActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4 },
 });
 
 /** Reads (schedule, batch status, Final games): quick, retried briefly with exponential backoff. */
