@@ -1,0 +1,59 @@
+/**
+ * One day clock per game date: the worker's `loadRunSettings` answers each date's workflow with a clock on which
+ * the date's day starts at `startsAt` (e.g. `D-1 16:55`) at the moment its workflow first asks. Many dates then
+ * live their own day side by side, compressed by the config's time scale, without touching workflow code.
+ */
+import { Context } from '@temporalio/activity';
+import { toRunSettings } from '../../config/run-settings';
+import type { GamedayConfig } from '../../config/schema';
+import { virtualNow, type DayClock } from '../../domain/clock';
+import { dayTimeInstant } from '../../domain/day-times';
+import type { RunSettings } from '../../domain/run-settings';
+
+export class DayClocks {
+  private readonly clocks = new Map<string, DayClock>();
+
+  constructor(
+    private readonly config: GamedayConfig,
+    private readonly startsAt: string,
+    /** The real time now: the time-skipping server's clock differs from the machine's. */
+    private readonly realNow: () => number = Date.now,
+  ) {}
+
+  clockOf(gameDate: string): DayClock {
+    let clock = this.clocks.get(gameDate);
+    if (!clock) {
+      clock = {
+        scale: this.config.timeScale,
+        virtualAnchorMs: dayTimeInstant(gameDate, this.startsAt, this.config.timeZone),
+        realAnchorMs: this.realNow(),
+      };
+      this.clocks.set(gameDate, clock);
+    }
+    return clock;
+  }
+
+  dayNow(gameDate: string): number {
+    return virtualNow(this.clockOf(gameDate), this.realNow());
+  }
+
+  /** The activity that replaces the worker's own `loadRunSettings`. */
+  activities() {
+    const settings = toRunSettings(this.config);
+    const prefix = this.config.temporal.workflowIdPrefix;
+    return {
+      loadRunSettings: async (): Promise<RunSettings> => {
+        const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+        const clock = this.clockOf(workflowId.slice(prefix.length));
+        return {
+          ...settings,
+          clock: {
+            scale: clock.scale,
+            virtualAnchor: new Date(clock.virtualAnchorMs).toISOString(),
+            realAnchor: new Date(clock.realAnchorMs).toISOString(),
+          },
+        };
+      },
+    };
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The stack the latency and season benchmarks share: the pinned dev server, the instant platform, the real bridge
+ * (HTTP push -> signal) and the pipeline worker with its real activities over HTTP, one day clock per date; beside
+ * it the bare-Temporal floor (its own worker and a relay doing HTTP -> client -> signal as the bridge does).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { startBridge, type BridgeServer } from '../../bridge/server';
+import { loadConfig } from '../../config/load';
+import type { GamedayConfig } from '../../config/schema';
+import { bundleWorkflows } from '../../workers/pipeline-worker';
+import { createDevServerEnv } from '../../test/helpers/tools';
+import { DayClocks } from './day-clocks';
+import { goSignal, type FloorActivities } from './floor-workflow';
+import { startInstantPlatform, type Fault, type Arrival, type InstantPlatform } from './instant-platform';
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  config: GamedayConfig;
+  clocks: DayClocks;
+  platform: InstantPlatform;
+  bridge: BridgeServer;
+  worker: Worker;
+  /** Posts a push envelope to the bridge; resolves when the bridge answered. */
+  push(envelope: object): Promise<number>;
+  floor: Floor;
+  stop(): Promise<void>;
+}
+
+export interface Floor {
+  taskQueue: string;
+  /** Starts a floor workflow; `signal` sends its one signal through the relay (HTTP -> client -> signal). */
+  start(id: string): Promise<void>;
+  signal(id: string): Promise<void>;
+}
+
+export interface StackOptions {
+  timeScale: number;
+  /** Where each date's day starts when its workflow first loads its settings. */
+  startsAt: string;
+  games?: number;
+  fault?: (arrival: Arrival) => Fault;
+  env?: TestWorkflowEnvironment;
+  /** Extra worker options (e.g. a cache size for the season). */
+  maxCachedWorkflows?: number;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const env = options.env ?? (await createDevServerEnv());
+  const stops: (() => Promise<unknown>)[] = options.env ? [] : [() => env.teardown()];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    const base = loadConfig({}, { timeScale: options.timeScale });
+    // The run settings come from the config's workflow-facing part, the same in `base` and `config`.
+    const clocks = new DayClocks(base, options.startsAt);
+    const platform = await startInstantPlatform({
+      config: base,
+      games: options.games ?? 7,
+      dayNow: (gameDate) => clocks.dayNow(gameDate),
+      fault: options.fault,
+    });
+    stops.push(() => platform.close());
+    const config = loadConfig(
+      {},
+      {
+        timeScale: options.timeScale,
+        temporal: { address: env.address },
+        bridge: { port: 0 },
+        platform: {
+          scheduleUrl: platform.url,
+          analyticsUrl: `${platform.url}/phase3`,
+          precomputeUrl: `${platform.url}/phase4`,
+          coordinatorUrl: `${platform.url}/coordinator`,
+          exportPushUrl: `${platform.url}/export/push`,
+          gradingPushUrl: `${platform.url}/grading/push`,
+        },
+      },
+    );
+    const bridge = await startBridge({ client: env.client, config });
+    stops.push(() => bridge.close());
+    platform.setPushUrl(bridge.pushUrl);
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: config.temporal.taskQueue,
+      workflowBundle: await bundleWorkflows(),
+      activities: { ...createActivities(config), ...clocks.activities() },
+      maxCachedWorkflows: options.maxCachedWorkflows,
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    const floor = await startFloor(env, platform.url, stops);
+    const push = async (envelope: object) => {
+      const res = await fetch(bridge.pushUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(envelope),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    return { env, config, clocks, platform, bridge, worker, push, floor, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startFloor(env: TestWorkflowEnvironment, platformUrl: string, stops: (() => Promise<unknown>)[]) {
+  const taskQueue = 'bench-floor';
+  const activities: FloorActivities = {
+    async callPlatform(id) {
+      const res = await fetch(`${platformUrl}/floor?game_date=${encodeURIComponent(id)}`, { method: 'POST' });
+      await res.arrayBuffer();
+    },
+  };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: require.resolve('./floor-workflow'),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
+    }),
+    activities,
+  });
+  const running = worker.run();
+  stops.push(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  });
+  // The relay: what the bridge does for one message, without the message rules.
+  const relay = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { id } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string };
+      env.client.workflow
+        .getHandle(id)
+        .signal(goSignal)
+        .then(
+          () => res.writeHead(200).end('{}'),
+          () => res.writeHead(503).end('{}'),
+        );
+    });
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  stops.push(() => new Promise<void>((resolve) => relay.close(() => resolve())));
+  const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/signal`;
+  const floor: Floor = {
+    taskQueue,
+    async start(id) {
+      await env.client.workflow.start('floorWorkflow', { taskQueue, workflowId: id, args: [id] });
+    },
+    async signal(id) {
+      const res = await fetch(relayUrl, { method: 'POST', body: JSON.stringify({ id }) });
+      await res.arrayBuffer();
+    },
+  };
+  return floor;
+}

@@ -1,0 +1,134 @@
+/**
+ * A date's workflow histories (every run, continue-as-new included): event counts, an estimate of the actions
+ * Temporal Cloud bills, and the critical path between a signal and the next activity.
+ */
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+type Event = temporal.api.history.v1.IHistoryEvent;
+const T = temporal.api.enums.v1.EventType;
+
+export function eventMs(event: Event): number {
+  const time = event.eventTime;
+  return Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
+}
+
+/** Every run's events, oldest run first. */
+export async function runHistories(client: Client, workflowId: string): Promise<Event[][]> {
+  const runs: { runId: string; start: number }[] = [];
+  for await (const info of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    runs.push({ runId: info.runId, start: info.startTime.getTime() });
+  }
+  runs.sort((a, b) => a.start - b.start);
+  const histories: Event[][] = [];
+  for (const run of runs) {
+    const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    histories.push(history.events ?? []);
+  }
+  return histories;
+}
+
+/**
+ * Billable actions as Temporal Cloud counts them, estimated from history: each run's start (so continue-as-new),
+ * signals received, activities scheduled plus their retries, timers, search-attribute and memo upserts, accepted
+ * updates, external signals and child starts; local activities one per workflow task that ran any. Queries and
+ * heartbeats are not counted (queries leave no event; heartbeats are throttled and rare here).
+ */
+export function estimateActions(events: Event[]): number {
+  let actions = 0;
+  let localInTask = false;
+  for (const e of events) {
+    switch (e.eventType) {
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+      case T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+      case T.EVENT_TYPE_TIMER_STARTED:
+      case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      case T.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+      case T.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+      case T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+        actions += 1;
+        break;
+      case T.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        actions += Math.max(0, (e.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
+        break;
+      case T.EVENT_TYPE_MARKER_RECORDED:
+        if (!localInTask) actions += 1;
+        localInTask = true;
+        break;
+      case T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        localInTask = false;
+        break;
+      default:
+        break;
+    }
+  }
+  return actions;
+}
+
+export interface CriticalPath {
+  /** Server time of the signal that completed the rule, and of the next phase's activity being scheduled. */
+  signalAt: number;
+  scheduledAt: number;
+  /** Scheduled -> completed of the data gate's activity between the two. */
+  gateMs: number;
+  /** Activities scheduled and completed between the two. */
+  completedBetween: string[];
+  /** What woke the workflow task that scheduled the call: the last thing the workflow waited for. */
+  wokenBy: string;
+  /** Workflow tasks from the signal to the call. */
+  workflowTasks: number;
+}
+
+/** The path from the last signal before the first `activity` call to that call being scheduled. */
+export function criticalPath(events: Event[], activity: string): CriticalPath | undefined {
+  const name = (e: Event) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
+  const target = events.findIndex((e) => e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && name(e) === activity);
+  if (target < 0) return undefined;
+  let signal = target;
+  while (signal >= 0 && events[signal].eventType !== T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) signal -= 1;
+  if (signal < 0) return undefined;
+  const between = events.slice(signal, target);
+  const scheduled = new Map<string, Event>();
+  for (const e of between) {
+    if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) scheduled.set(String(e.eventId), e);
+  }
+  let gateMs = 0;
+  const completedBetween: string[] = [];
+  const describe = (e: Event): string => {
+    if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+      const from = scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
+      return from ? name(from) : 'an activity';
+    }
+    if (e.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) return 'the signal';
+    if (e.eventType === T.EVENT_TYPE_TIMER_FIRED) return 'a timer';
+    return T[e.eventType ?? 0] ?? 'unknown';
+  };
+  for (const e of between) {
+    if (e.eventType !== T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) continue;
+    const from = scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
+    if (!from) continue;
+    completedBetween.push(name(from));
+    if (name(from) === 'checkDataGate') gateMs += eventMs(e) - eventMs(from);
+  }
+  // The workflow task that scheduled the call, and the events that arrived before it was scheduled.
+  let task = target;
+  while (task > signal && events[task].eventType !== T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) task -= 1;
+  let previous = task - 1;
+  while (previous > signal && events[previous].eventType !== T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) previous -= 1;
+  const wokenBy =
+    events
+      .slice(previous + 1, task)
+      .map(describe)
+      .join(' + ') || 'the signal';
+  const workflowTasks = between.filter((e) => e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
+  return {
+    signalAt: eventMs(events[signal]),
+    scheduledAt: eventMs(events[target]),
+    gateMs,
+    completedBetween,
+    wokenBy,
+    workflowTasks,
+  };
+}

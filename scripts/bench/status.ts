@@ -1,0 +1,147 @@
+/**
+ * 5. `gameday status` as a whole process, each way a user can run it, beside the official
+ * `temporal workflow query` for the same running date, against a warm dev server. The CLI runs asynchronously so
+ * the in-process worker answers its queries.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/load';
+import { GameDateKey } from '../../contracts/search-attributes';
+import { addDays } from '../../domain/dates';
+import { dayWorker } from '../../test/helpers/day-harness';
+import { fakePlatform } from '../../test/helpers/fake-platform';
+import { createDevServerEnv, temporalCliPath } from '../../test/helpers/tools';
+import { progress } from './progress';
+import { table, type Section } from './report';
+import { ms, ratio, summarize } from './stats';
+
+const ROOT = join(__dirname, '..', '..');
+const LAST_DATE = '2025-12-31';
+const DAYS = 30;
+const RUNS = 10;
+
+function runOnce(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env, cwd: ROOT }, (error, _stdout, stderr) => {
+      // Exit 1 (not complete) is an answer, not a failure.
+      if (error && error.code !== 1) reject(new Error(`${file} ${args.join(' ')} exited ${error.code}: ${stderr}`));
+      else resolve();
+    });
+  });
+}
+
+interface Way {
+  name: string;
+  file: string;
+  args: string[];
+}
+
+/** Wall times of each way, `runs` rounds after one warm-up round; round-robin, so load drift hits all alike. */
+async function timeAll(ways: Way[], env: NodeJS.ProcessEnv, runs: number): Promise<number[][]> {
+  const times = ways.map(() => [] as number[]);
+  for (let round = 0; round <= runs; round++) {
+    for (const [i, way] of ways.entries()) {
+      const started = process.hrtime.bigint();
+      await runOnce(way.file, way.args, env);
+      if (round > 0) times[i].push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    progress(`status: round ${round}/${runs}`);
+  }
+  return times;
+}
+
+export async function statusBenchmark(): Promise<Section> {
+  progress('status: starting the dev server and 30 dates (27 complete, 3 running)');
+  const env = await createDevServerEnv();
+  const config = loadConfig({}, { clock: { realAnchor: new Date().toISOString() } });
+  // The three newest dates never get their phase-3 completions: they stay running for `status` to query.
+  const fake = fakePlatform({
+    config,
+    client: env.client,
+    overrides: {
+      triggerAnalytics: async (request) => {
+        if (request.gameDate >= addDays(LAST_DATE, -2)) return { status: 'started' };
+        return fake.baseTriggerAnalytics(request);
+      },
+    },
+  });
+  const { worker, taskQueue } = await dayWorker(env, fake.activities);
+  const running = worker.run();
+  try {
+    const dates = Array.from({ length: DAYS }, (_, i) => addDays(LAST_DATE, -i));
+    const handles = await Promise.all(
+      dates.map((gameDate) =>
+        env.client.workflow.start('gameDatePipeline', {
+          taskQueue,
+          workflowId: `${config.temporal.workflowIdPrefix}${gameDate}`,
+          args: [{ gameDate, cycle: 'overnight' as const, startedBy: 'bench' }],
+          typedSearchAttributes: [{ key: GameDateKey, value: gameDate }],
+        }),
+      ),
+    );
+    await Promise.all(handles.slice(3).map((h) => h.result()));
+    const cliEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: env.address,
+      GAMEDAY_TASK_QUEUE: taskQueue,
+      GAMEDAY_CONFIG: '',
+      PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH ?? ''}`,
+    };
+    const status = ['status', LAST_DATE];
+    const ways: Way[] = [
+      { name: '`gameday status` (on PATH: .tools/bin)', file: 'gameday', args: status },
+      { name: '`npx gameday status` (README)', file: 'npx', args: ['gameday', ...status] },
+      {
+        name: '`node bin/gameday.js status`',
+        file: process.execPath,
+        args: [join(ROOT, 'bin', 'gameday.js'), ...status],
+      },
+      {
+        name: '`temporal workflow query` (official CLI)',
+        file: temporalCliPath(),
+        args: [
+          'workflow',
+          'query',
+          '--address',
+          env.address,
+          '--workflow-id',
+          `${config.temporal.workflowIdPrefix}${LAST_DATE}`,
+          '--name',
+          'pipelineState',
+        ],
+      },
+      { name: '`gameday status` of a complete date', file: 'gameday', args: ['status', dates[10]] },
+      {
+        name: `\`gameday dashboard --days ${DAYS}\``,
+        file: 'gameday',
+        args: ['dashboard', '--end', LAST_DATE, '--days', String(DAYS)],
+      },
+      { name: '`gameday --help` (startup, no RPC)', file: 'gameday', args: ['--help'] },
+    ];
+    const times = await timeAll(ways, cliEnv, RUNS);
+    const results = ways.map((way, i) => ({ name: way.name, times: times[i] }));
+    const official = summarize(results[3].times).p50;
+    const rows = results.map((r) => {
+      const s = summarize(r.times);
+      return [r.name, ms(s.p50), ms(s.min), ms(s.max), ratio(s.p50, official)];
+    });
+    const onPath = summarize(results[0].times).p50;
+    const body = [
+      `A running date (\`${LAST_DATE}\`, waiting in phase 3) among ${DAYS} on a warm dev server; ${RUNS} rounds after one`,
+      'warm-up, each command once per round (round-robin), as a whole process. `bin/gameday.js` runs the CLI',
+      'precompiled by the setup step while it is newer than its sources (an edited source falls back to tsx, slower).',
+      'After `npm install` (or any `npm start`/`npm test`), `export PATH="$PWD/.tools/bin:$PATH"` puts `gameday` on',
+      'PATH (the setup step links `.tools/bin/gameday` to `bin/gameday.js`).',
+      '',
+      table(['command', 'p50', 'min', 'max', 'vs official'], rows),
+      '',
+      `Goal (no slower than the official CLI): ${onPath <= official ? 'met' : 'not met'} on PATH, ` +
+        `${ratio(onPath, official)} of \`temporal workflow query\` at p50.`,
+    ].join('\n');
+    return { id: 'status', title: '5. `gameday status` against `temporal workflow query`', body };
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
