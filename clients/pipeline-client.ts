@@ -16,6 +16,7 @@ import {
 import { assertGameDate } from '../domain/dates';
 import type { Delivery } from '../domain/messages';
 import { pipelineWorkflowId } from '../domain/run-settings';
+import { dayStartSummary } from '../domain/start-summary';
 
 export type PipelineHandle = WorkflowHandleWithFirstExecutionRunId<GameDatePipelineWorkflow>;
 
@@ -30,13 +31,7 @@ export function startOptions(config: GamedayConfig, input: PipelineInput) {
     workflowId: workflowIdFor(config, input.gameDate),
     args: [input] as [PipelineInput],
     typedSearchAttributes: [{ key: GameDateKey, value: input.gameDate }],
-    staticSummary: `Game date ${input.gameDate}: its whole day (D-1 evening to D+1 morning)`,
-    staticDetails: [
-      `**${input.gameDate}** · started by ${input.startedBy ?? 'unknown'}${input.cycle ? ` · from the ${input.cycle} cycle` : ''}`,
-      '',
-      'Cycles: tomorrow (D-1 17:00) -> same_day (D 05:00) -> overnight (D 17:00 to D+1 09:00), each a run of this workflow.',
-      'Current details show the cycle, the step it waits for and until when. Query `pipelineState` for everything.',
-    ].join('\n'),
+    ...dayStartSummary(input),
   };
 }
 

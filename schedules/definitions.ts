@@ -114,6 +114,7 @@ export function desiredSchedules(config: GamedayConfig): DesiredSchedule[] {
           catchupWindowMs,
           taskQueue: config.temporal.taskQueue,
           workflowId: full.scheduleId,
+          summary: full.description,
         }),
       )
       .digest('hex')
@@ -145,6 +146,7 @@ export function scheduleOptions(desired: DesiredSchedule, config: GamedayConfig)
       taskQueue: config.temporal.taskQueue,
       // The server appends the nominal time: gameday-schedule-pipeline-today-2026-03-08T14:30:00Z.
       workflowId: desired.scheduleId,
+      staticSummary: `schedule ${desired.name}: ${desired.description}`,
       memo: { [FINGERPRINT_MEMO]: desired.fingerprint },
     },
     policies: { overlap: desired.overlap, catchupWindow: desired.catchupWindowMs, pauseOnFailure: false },

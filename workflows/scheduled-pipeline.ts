@@ -9,6 +9,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/common';
 import { ParentClosePolicy, log, startChild, workflowInfo } from '@temporalio/workflow';
+import { dayStartSummary } from '../domain/start-summary';
 import { scheduledGameDate } from '../domain/scheduling';
 import { assertGameDate } from '../domain/dates';
 import { pipelineWorkflowId } from '../domain/run-settings';
@@ -69,9 +70,11 @@ export async function scheduledPipeline(input: ScheduledPipelineInput = {}): Pro
     workflowId: pipelineWorkflowId(settings.workflowIdPrefix, gameDate),
   };
   try {
+    const pipelineInput = { gameDate, startedBy: `schedule ${input.schedule ?? ''}`.trim() };
     const child = await startChild(gameDatePipeline, {
       workflowId: result.workflowId,
-      args: [{ gameDate, startedBy: `schedule ${input.schedule ?? ''}`.trim() }],
+      args: [pipelineInput],
+      ...dayStartSummary(pipelineInput),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       // A closed date is not started again by a schedule: `gameday rerun` does that on purpose.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
