@@ -76,16 +76,37 @@ async function pollerCheck(client: Client, config: GamedayConfig): Promise<Healt
         taskQueue: { name: config.temporal.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         taskQueueType,
       });
-      const pollers = answer.pollers ?? [];
-      return {
-        name: `${label} workers`,
-        level: pollers.length ? 'ok' : 'fail',
-        message: pollers.length
-          ? `${pollers.length} poller(s) on task queue ${config.temporal.taskQueue}: ${pollers.map((p) => p.identity).join(', ')}`
-          : `no worker polls task queue ${config.temporal.taskQueue}`,
-      };
+      return pollersHealth(label, config.temporal.taskQueue, answer.pollers ?? [], Date.now());
     }),
   );
+}
+
+/** A poller seen longer ago than this is gone: a live one polls again at least every minute (Temporal's long poll). */
+export const POLLER_STALE_MS = 90_000;
+
+type Poller = temporal.api.taskqueue.v1.IPollerInfo;
+
+/**
+ * The server lists a killed worker as a poller for minutes after it died: only pollers seen within POLLER_STALE_MS
+ * count; the others are named as gone.
+ */
+export function pollersHealth(label: string, taskQueue: string, pollers: Poller[], nowMs: number): HealthCheck {
+  const seenAgo = (p: Poller) =>
+    p.lastAccessTime?.seconds == null
+      ? 0
+      : nowMs - (Number(p.lastAccessTime.seconds) * 1000 + Math.floor((p.lastAccessTime.nanos ?? 0) / 1e6));
+  const live = pollers.filter((p) => seenAgo(p) <= POLLER_STALE_MS);
+  const stale = pollers.filter((p) => seenAgo(p) > POLLER_STALE_MS);
+  const gone = stale.length
+    ? `; gone (not seen for ${POLLER_STALE_MS / 1000} s): ${stale.map((p) => `${p.identity} (${Math.round(seenAgo(p) / 1000)} s ago)`).join(', ')}`
+    : '';
+  return {
+    name: `${label} workers`,
+    level: live.length ? 'ok' : 'fail',
+    message: live.length
+      ? `${live.length} poller(s) on task queue ${taskQueue}: ${live.map((p) => p.identity).join(', ')}${gone}`
+      : `no worker polls task queue ${taskQueue}${gone}`,
+  };
 }
 
 /**
