@@ -8,6 +8,7 @@ import { forceCommand } from './force';
 import { forcePredictionsCommand } from './force-predictions';
 import { healthCommand } from './health';
 import { historyCommand } from './history';
+import { importLegacyCommand } from './import-legacy';
 import { rerunCommand } from './rerun';
 import { resetCommand } from './reset';
 import { startCommand } from './start';
@@ -26,4 +27,5 @@ export const commands: CommandModule[] = [
   forceCommand,
   forcePredictionsCommand,
   resetCommand,
+  importLegacyCommand,
 ];
