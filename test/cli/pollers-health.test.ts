@@ -2,13 +2,13 @@
  * `gameday health` on a worker killed without a goodbye: the server keeps listing it as a poller for minutes; only
  * pollers seen within the last 90 s count.
  */
-import { temporal } from '@temporalio/proto';
+import { google } from '@temporalio/proto';
 import { pollersHealth, POLLER_STALE_MS } from '../../cli/commands/health';
 
 const now = Date.parse('2026-01-15T12:00:00Z');
 const seen = (identity: string, agoMs: number) => ({
   identity,
-  lastAccessTime: temporal.google.protobuf.Timestamp.fromObject({
+  lastAccessTime: google.protobuf.Timestamp.fromObject({
     seconds: Math.floor((now - agoMs) / 1000),
     nanos: 0,
   }),
