@@ -12,7 +12,9 @@ import type { GamedayConfig } from '../config/schema';
 import { clockFrom, virtualNow } from '../domain/clock';
 import { dateInZone } from '../domain/dates';
 import { interpretMessage, shown, type MessageCatalog } from '../domain/messages';
+import type { Firestore } from '@google-cloud/firestore';
 import { createPushAuthenticator, type PushAuthDeps } from './auth';
+import { legacyMirror } from './legacy-mirror';
 import { decodePushEnvelope } from './push-envelope';
 import { RecentIds } from './recent-ids';
 import { routeMessage } from './route';
@@ -35,6 +37,8 @@ export interface BridgeOptions {
   log?: (line: string) => void;
   /** The OIDC signing certificates and the environment of the push authentication (tests). */
   auth?: PushAuthDeps;
+  /** The legacy documents' Firestore (primary mode mirrors completions into them; default: from config.legacy). */
+  firestore?: Firestore;
 }
 
 export function messageCatalog(config: GamedayConfig): MessageCatalog {
@@ -46,6 +50,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   const log = options.log ?? (() => undefined);
   const host = options.host ?? config.bridge.host;
   const authenticator = createPushAuthenticator(config, host, options.auth);
+  const mirror = legacyMirror(config, options.firestore, log);
   const stats = new BridgeStats();
   const recent = new RecentIds(config.bridge.recentMessageIds);
   const catalog = messageCatalog(config);
@@ -136,6 +141,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
           ? `unusable (${interpretation.reason})`
           : interpretation.kind;
     stats.record('delivered', interpretation.kind === 'unusable' ? `delivered_${interpretation.code}` : 'delivered');
+    if (mirror) await mirror(interpretation, decoded.message);
     log(`delivered ${what} for ${route.gameDate} -> ${result.workflowId}`);
     return reply(res, 200, { acknowledged: true, outcome: 'delivered', workflowId: result.workflowId, messageId });
   }
