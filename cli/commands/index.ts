@@ -11,6 +11,7 @@ import { historyCommand } from './history';
 import { importLegacyCommand } from './import-legacy';
 import { rerunCommand } from './rerun';
 import { resetCommand } from './reset';
+import { shadowReportCommand } from './shadow-report';
 import { startCommand } from './start';
 import { statusCommand } from './status';
 
@@ -28,4 +29,5 @@ export const commands: CommandModule[] = [
   forcePredictionsCommand,
   resetCommand,
   importLegacyCommand,
+  shadowReportCommand,
 ];
