@@ -3,7 +3,7 @@
  * as a child process against a dev server: it loads the prebuilt bundle, answers /healthz and /readyz, logs JSON,
  * and on SIGTERM drains and exits 0.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ const OUT = join(ROOT, '.gameday', 'test-build');
 let env: TestWorkflowEnvironment;
 let child: ChildProcess;
 let healthUrl: string;
+let childEnv: NodeJS.ProcessEnv;
 const lines: Record<string, unknown>[] = [];
 /** The platform's /schedule, answering each request 1.5 s late: the activity in flight when SIGTERM arrives. */
 let slowSchedule: Server;
@@ -57,7 +58,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => slowSchedule.listen(0, '127.0.0.1', resolve));
   const healthPort = await freePort();
   healthUrl = `http://127.0.0.1:${healthPort}`;
-  const childEnv: NodeJS.ProcessEnv = {
+  childEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TEMPORAL_ADDRESS: env.address,
@@ -104,6 +105,15 @@ describe('the built worker process', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ready: true, detail: expect.stringContaining('RUNNING') });
     expect((await fetch(`${healthUrl}/nope`)).status).toBe(404);
+  });
+
+  it('passes the container healthcheck (probe.js reads the port from the same environment)', () => {
+    const probe = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, [join(OUT, 'workers', 'probe.js'), 'worker', 'readyz'], { env, encoding: 'utf8' });
+    expect(probe(childEnv).status).toBe(0);
+    const elsewhere = probe({ ...childEnv, GAMEDAY_HEALTH_PORT: '1' });
+    expect(elsewhere.status).toBe(1);
+    expect(elsewhere.stderr).toContain('probe failed');
   });
 
   it('on SIGTERM lets the activity in flight finish, drains and exits 0, its health endpoint closed', async () => {
