@@ -22,10 +22,19 @@ import { BridgeStats, type BridgeOutcome } from './stats';
 import { temporalErrorKind } from './temporal-errors';
 import { bridgeReadiness } from './readiness';
 
+/** What the bridge answers Pub/Sub: 2xx acknowledges; 429/503 (transient) asks for a redelivery. */
+export interface BridgeAnswer {
+  status: number;
+  body: unknown;
+  retryAfterSeconds?: number;
+}
+
 export interface BridgeServer {
   url: string;
   pushUrl: string;
   stats: BridgeStats;
+  /** The push path without HTTP: a Pub/Sub envelope (pull mode builds one per pulled message). */
+  deliver(envelope: unknown): Promise<BridgeAnswer>;
   close(): Promise<void>;
 }
 
@@ -59,7 +68,6 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   const timeoutMs = config.bridge.temporalTimeoutSeconds * 1000;
 
   const acknowledge = (
-    res: ServerResponse,
     outcome: BridgeOutcome,
     code: string,
     reason: string,
@@ -68,7 +76,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     stats.record(outcome, code, { reason, messageId: extra.messageId, gameDate: extra.gameDate });
     if (outcome !== 'delivered' && outcome !== 'duplicate')
       log(`acknowledged ${extra.messageId ?? ''} (${outcome}): ${reason}`);
-    reply(res, 200, { acknowledged: true, outcome, reason, ...extra });
+    return { status: 200, body: { acknowledged: true, outcome, reason, ...extra } };
   };
 
   async function push(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -81,19 +89,24 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     try {
       parsed = JSON.parse(body);
     } catch {
-      return acknowledge(res, 'unusable', 'not_json', 'the body is not JSON');
+      return send(res, acknowledge('unusable', 'not_json', 'the body is not JSON'));
     }
+    return send(res, await deliverEnvelope(parsed));
+  }
+
+  /** One Pub/Sub envelope (pushed, or pulled in pull mode) to a signal: the answer Pub/Sub gets. */
+  async function deliverEnvelope(parsed: unknown): Promise<BridgeAnswer> {
     const decoded = decodePushEnvelope(parsed);
     const messageId = decoded.delivery?.messageId;
-    if (!decoded.ok) return acknowledge(res, 'unusable', 'bad_envelope', decoded.error, { messageId });
+    if (!decoded.ok) return acknowledge('unusable', 'bad_envelope', decoded.error, { messageId });
     if (messageId && recent.has(messageId)) {
-      return acknowledge(res, 'duplicate', 'redelivery', `message ${messageId} was already handled`, { messageId });
+      return acknowledge('duplicate', 'redelivery', `message ${messageId} was already handled`, { messageId });
     }
     const interpretation = interpretMessage(decoded.message, decoded.delivery, catalog);
     const route = routeMessage(interpretation, today(), config.bridge.startWindowDays);
     if (route.action === 'acknowledge') {
       if (messageId) recent.add(messageId);
-      return acknowledge(res, route.outcome, route.code, route.reason, {
+      return acknowledge(route.outcome, route.code, route.reason, {
         messageId,
         gameDate: 'gameDate' in interpretation ? interpretation.gameDate : undefined,
       });
@@ -110,17 +123,18 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       const why = (err as Error).message;
       if (kind === 'permanent') {
         if (messageId) recent.add(messageId);
-        return acknowledge(res, 'unusable', 'temporal_rejected', `Temporal refused the signal: ${why.slice(0, 200)}`, {
+        return acknowledge('unusable', 'temporal_rejected', `Temporal refused the signal: ${why.slice(0, 200)}`, {
           messageId,
           gameDate: route.gameDate,
         });
       }
       stats.record('unavailable', kind);
       log(`Temporal did not take ${messageId ?? ''} (${kind}): ${why}`);
-      res.setHeader('retry-after', '10');
-      return reply(res, kind === 'throttled' ? 429 : 503, {
-        error: `Temporal is ${kind === 'throttled' ? 'throttling' : 'unavailable'}: ${why.slice(0, 300)}`,
-      });
+      return {
+        status: kind === 'throttled' ? 429 : 503,
+        body: { error: `Temporal is ${kind === 'throttled' ? 'throttling' : 'unavailable'}: ${why.slice(0, 300)}` },
+        retryAfterSeconds: 10,
+      };
     }
     if (messageId) recent.add(messageId);
     if (!result.delivered) {
@@ -128,7 +142,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
         result.reason === 'closed'
           ? `the day of ${route.gameDate} is over (workflow ${result.workflowId} closed); the message changes nothing`
           : `no workflow runs for ${route.gameDate} and this message does not start one`;
-      return acknowledge(res, result.reason, result.reason, reason, {
+      return acknowledge(result.reason, result.reason, reason, {
         messageId,
         gameDate: route.gameDate,
         workflowId: result.workflowId,
@@ -143,7 +157,10 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     stats.record('delivered', interpretation.kind === 'unusable' ? `delivered_${interpretation.code}` : 'delivered');
     if (mirror) await mirror(interpretation, decoded.message);
     log(`delivered ${what} for ${route.gameDate} -> ${result.workflowId}`);
-    return reply(res, 200, { acknowledged: true, outcome: 'delivered', workflowId: result.workflowId, messageId });
+    return {
+      status: 200,
+      body: { acknowledged: true, outcome: 'delivered', workflowId: result.workflowId, messageId },
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -182,6 +199,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     url,
     pushUrl: `${url}/pubsub/push`,
     stats,
+    deliver: deliverEnvelope,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -210,6 +228,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-la
     });
     req.on('error', reject);
   });
+}
+
+function send(res: ServerResponse, answer: BridgeAnswer): void {
+  if (answer.retryAfterSeconds && !res.headersSent) res.setHeader('retry-after', String(answer.retryAfterSeconds));
+  reply(res, answer.status, answer.body);
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
