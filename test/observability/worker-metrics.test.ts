@@ -90,7 +90,25 @@ beforeAll(async () => {
 
   // The evening of the incident: upcoming_team_game_context never completes, so phase 4 goes on the partial trigger.
   config = await dayConfig(env, GAME_DATE);
-  const platform = fakePlatform({ config, client: env.client, silentPhase3: ['upcoming_team_game_context'] });
+  // And the PRE_GAME wave's data gate fails its first two checks (then passes, 5 minutes of the day later each).
+  let phase5Checks = 0;
+  const platform = fakePlatform({
+    config,
+    client: env.client,
+    silentPhase3: ['upcoming_team_game_context'],
+    overrides: {
+      checkDataGate: async (request) => {
+        const failing = request.phase === 5 && (phase5Checks += 1) <= 2;
+        return {
+          ...request,
+          enabled: true,
+          passed: !failing,
+          checks: [{ check: 'clean_features', passed: !failing, observed: 40, required: 60, reason: '40% < 60%' }],
+          recheckAfterMs: 300_000,
+        };
+      },
+    },
+  });
   const { worker, taskQueue } = await dayWorker(env, platform.activities);
   await worker.runUntil(async () => {
     const handle = await startDay(env, taskQueue, { gameDate: GAME_DATE });
@@ -157,6 +175,13 @@ describe('the worker metrics endpoint', () => {
     const alerts = named(await scrape(), `${GAMEDAY_METRICS.alerts}_total`);
     expect(alerts.length).toBeGreaterThan(0);
     expect(alerts.map((s) => s.labels.kind)).toContain('PHASE_DEGRADED');
+  });
+
+  it('counts each failing check of a data gate, by phase', async () => {
+    const failures = named(await scrape(), `${GAMEDAY_METRICS.gateFailures}_total`);
+    expect(failures.map((s) => ({ ...s.labels, value: s.value }))).toEqual([
+      expect.objectContaining({ phase: '5', kind: 'prediction-wave', value: 2 }),
+    ]);
   });
 
   it('shows the breaker state of each platform service, moved by its state changes', async () => {

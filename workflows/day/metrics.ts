@@ -68,8 +68,9 @@ function* observations(state: DayState): Generator<Observation> {
           emit: (m) => m.record.trigger(step, triggerReason(step, phase3Decision)),
         };
       }
-      if (step.gate && !step.gate.passedAt && step.gate.status === 'BLOCKED' && step.gate.lastCheckedAt) {
-        yield { id: `gate:${step.id}:${step.gate.lastCheckedAt}`, emit: (m) => m.record.gateFailure(step) };
+      // A failed check sets the gate's next check time (a passing one clears it): one failure per value seen.
+      if (step.gate?.status === 'BLOCKED' && step.gate.nextCheckAt) {
+        yield { id: `gate:${step.id}:${step.gate.nextCheckAt}`, emit: (m) => m.record.gateFailure(step) };
       }
     }
   }
