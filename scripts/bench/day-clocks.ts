@@ -20,6 +20,20 @@ export class DayClocks {
     private readonly realNow: () => number = Date.now,
   ) {}
 
+  /** Fixes the date's clock now: its day starts at `startsAt` at the real instant `realMs`. */
+  anchorAt(gameDate: string, realMs: number): void {
+    this.clocks.set(gameDate, {
+      scale: this.config.timeScale,
+      virtualAnchorMs: dayTimeInstant(gameDate, this.startsAt, this.config.timeZone),
+      realAnchorMs: realMs,
+    });
+  }
+
+  /** The date's day time at the real instant `realMs`. */
+  dayAt(gameDate: string, realMs: number): number {
+    return virtualNow(this.clockOf(gameDate), realMs);
+  }
+
   clockOf(gameDate: string): DayClock {
     let clock = this.clocks.get(gameDate);
     if (!clock) {

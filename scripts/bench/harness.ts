@@ -6,12 +6,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { startBridge, type BridgeServer } from '../../bridge/server';
 import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
-import { bundleWorkflows } from '../../workers/pipeline-worker';
+import { WORKFLOWS_PATH } from '../../workers/pipeline-worker';
+import { bundleInChild } from './bundle';
 import { createDevServerEnv } from '../../test/helpers/tools';
 import { DayClocks } from './day-clocks';
 import { goSignal, type FloorActivities } from './floor-workflow';
@@ -87,7 +88,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: config.temporal.taskQueue,
-      workflowBundle: await bundleWorkflows(),
+      workflowBundle: { codePath: await bundleInChild(WORKFLOWS_PATH, 'pipeline') },
       activities: { ...createActivities(config), ...clocks.activities() },
       maxCachedWorkflows: options.maxCachedWorkflows,
     });
@@ -124,10 +125,7 @@ async function startFloor(env: TestWorkflowEnvironment, platformUrl: string, sto
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: require.resolve('./floor-workflow'),
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
-    }),
+    workflowBundle: { codePath: await bundleInChild(require.resolve('./floor-workflow'), 'floor') },
     activities,
   });
   const running = worker.run();

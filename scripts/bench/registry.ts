@@ -1,6 +1,7 @@
 /** Every benchmark of `npm run bench`, in report order. */
 import type { Section } from './report';
 import { airflowSection, measureAirflow } from './airflow';
+import { CHAOS_DATES, chaosSection, measureChaos } from './chaos';
 import { measureSeason, seasonSection, SEASON_DATES } from './season';
 import { statusBenchmark } from './status';
 import { measureTriggers, triggerSection, type TriggerSamples } from './trigger';
@@ -26,6 +27,7 @@ export const BENCHMARKS = {
     return airflowSection(await measureAirflow(), ctx.shared.triggers);
   },
   season: async (ctx: BenchContext): Promise<Section> => seasonSection(await measureSeason(ctx.dates ?? SEASON_DATES)),
+  chaos: async (ctx: BenchContext): Promise<Section> => chaosSection(await measureChaos(ctx.dates ?? CHAOS_DATES)),
   status: () => statusBenchmark(),
 } satisfies Record<string, (ctx: BenchContext) => Promise<Section>>;
 

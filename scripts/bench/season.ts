@@ -16,8 +16,8 @@ export const SEASON_DATES = 165;
 const SIZES = [20, 40, 80, SEASON_DATES];
 const CONCURRENCY = 10;
 const FIRST_DATE = '2025-10-21';
-/** A 40-hour day in about four seconds. */
-export const SEASON_TIME_SCALE = 1 / 36_000;
+/** A 40-hour day in 40 seconds: faster, the 15-minute SLAs and the bridge hop collide on this machine. */
+export const SEASON_TIME_SCALE = 1 / 3600;
 
 export interface SeasonRun {
   dates: number;
