@@ -292,6 +292,11 @@ export const DEFAULT_CONFIG = {
       /** The service account the push subscription signs its tokens as. */
       pushServiceAccount: undefined as string | undefined,
     },
+    /**
+     * Pull mode, where Pub/Sub cannot push to the bridge: the subscriptions it pulls (names containing their topic's
+     * name, e.g. nba-phase3-analytics-complete-gameday) and the messages in flight per subscription. Empty: push only.
+     */
+    pull: { subscriptions: [] as string[], maxMessages: 100 },
   },
   /**
    * The legacy Firestore orchestrator (phase3_to_phase4, phase4_to_phase5 Cloud Functions) during the migration.

@@ -168,6 +168,10 @@ export const configSchema = z
         audience: z.string().min(1).optional(),
         pushServiceAccount: z.email().optional(),
       }),
+      pull: z.strictObject({
+        subscriptions: z.array(z.string().regex(/^[A-Za-z][\w.~%+/-]*$/, 'must be a subscription name or path')),
+        maxMessages: z.number().int().min(1).max(10_000),
+      }),
     }),
     legacy: z.strictObject({
       mode: z.enum(LEGACY_MODES),

@@ -6,6 +6,7 @@
 import { loadConfig } from '../config/load';
 import { connectClient, resolveTemporalTarget, withTemporalTarget } from '../clients/temporal-connection';
 import { startBridge } from '../bridge/server';
+import { startPulling } from '../bridge/pull';
 import { createLogger } from './observability/logger';
 
 async function main(): Promise<void> {
@@ -14,14 +15,25 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'bridge');
   const client = await connectClient(config);
   const bridge = await startBridge({ client, config, log: (line) => logger.info(line) });
+  const { subscriptions, maxMessages } = config.bridge.pull;
+  const pull = subscriptions.length
+    ? startPulling({
+        bridge,
+        pubsub: new (await import('@google-cloud/pubsub')).PubSub({ projectId: config.platform.projectId }),
+        subscriptions,
+        maxMessages,
+        log: (line) => logger.warn(line),
+      })
+    : undefined;
+  if (pull) logger.info({ subscriptions }, 'gameday bridge pulling');
   logger.info(
     { pushUrl: bridge.pushUrl, address: config.temporal.address, namespace: config.temporal.namespace },
     'gameday bridge running',
   );
   const stop = (signal: string) => {
     logger.info({ signal }, 'gameday bridge stopping');
-    void bridge
-      .close()
+    void Promise.resolve(pull?.close())
+      .then(() => bridge.close())
       .then(() => client.connection.close())
       .finally(() => process.exit(0));
   };
