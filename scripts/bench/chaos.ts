@@ -16,6 +16,7 @@ import { bundleInChild } from './bundle';
 import { chaosPlatform, type DateRecord } from './chaos-platform';
 import { DayClocks } from './day-clocks';
 import { drawFaults, FAULT_KINDS, type FaultKind } from './faults';
+import { estimateActions, runHistories, type HistoryEvent } from './history';
 import { legacyOutcome } from './legacy-model';
 import { progress } from './progress';
 import { table, type Section } from './report';
@@ -39,6 +40,9 @@ export interface ChaosDate {
   detectionMinutes?: number;
   /** That first alert: its kind and step (from its key). */
   firstAlert?: string;
+  /** History events and estimated billable actions of the date's day (every run). */
+  events: number;
+  actions: number;
 }
 
 export interface ChaosRun {
@@ -46,7 +50,13 @@ export interface ChaosRun {
   wallMs: number;
 }
 
-function outcome(gameDate: string, state: DayState, r: DateRecord | undefined, deadlineAt: number): ChaosDate {
+function outcome(
+  gameDate: string,
+  state: DayState,
+  r: DateRecord | undefined,
+  deadlineAt: number,
+  histories: HistoryEvent[][],
+): ChaosDate {
   const steps = Object.values(state.cycles).flatMap((c) => c.steps);
   const readyAt = state.predictions.readyAt ? Date.parse(state.predictions.readyAt) : Number.POSITIVE_INFINITY;
   const firstAlert = r?.faultAt !== undefined ? r.alerts.find((a) => a.at >= (r.faultAt as number)) : undefined;
@@ -60,6 +70,8 @@ function outcome(gameDate: string, state: DayState, r: DateRecord | undefined, d
     needsOperator: state.status !== 'COMPLETE' || steps.some((s) => s.status === 'FAILED' || s.status === 'STUCK'),
     detectionMinutes: firstAlert && r?.faultAt !== undefined ? (firstAlert.at - r.faultAt) / 60_000 : undefined,
     firstAlert: firstAlert?.key.split(':').slice(1).join(' '),
+    events: histories.reduce((sum, events) => sum + events.length, 0),
+    actions: histories.reduce((sum, events) => sum + estimateActions(events), 0),
   };
 }
 
@@ -99,7 +111,8 @@ export async function measureChaos(count: number): Promise<ChaosRun> {
           const gameDate = batch[k];
           const state = (await handle.result()) as DayState;
           const deadline = dayTimeInstant(gameDate, config.lifecycle.same_day.predictionsDeadline, config.timeZone);
-          results.push(outcome(gameDate, state, platform.records.get(gameDate), deadline));
+          const histories = await runHistories(env.client, handle.workflowId);
+          results.push(outcome(gameDate, state, platform.records.get(gameDate), deadline, histories));
         }
         progress(`chaos: ${results.length}/${count} dates`);
       }
@@ -119,6 +132,7 @@ export function chaosSection(run: ChaosRun): Section {
   const legacy = all.map((d) => legacyOutcome(d.fault));
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const faulty = all.filter((d) => d.fault).length;
+  const clean = all.filter((d) => !d.fault);
   const summaryRows = [
     [
       'dates with predictions before 2 PM ET',
@@ -183,6 +197,8 @@ export function chaosSection(run: ChaosRun): Section {
     ),
     '',
     'Faults: ' + kinds.map((k) => `\`${k}\` ${FAULT_KINDS[k]}`).join('; ') + '.',
+    `A date without a fault: ${summarize(clean.map((d) => d.events)).p50} history events and` +
+      ` ${summarize(clean.map((d) => d.actions)).p50} estimated billable actions (p50 of ${clean.length}, every run of its day).`,
     '"Needing an operator": the day ended with gaps or a step FAILED or STUCK. Detection: day time from the',
     "fault's first hit to the date's first alert after it, whatever it is about (shown): a fault absorbed by",
     'retries raises none of its own, so a later unrelated alert can appear there.',

@@ -5,7 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
-type Event = temporal.api.history.v1.IHistoryEvent;
+export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type Event = HistoryEvent;
 const T = temporal.api.enums.v1.EventType;
 
 export function eventMs(event: Event): number {
@@ -13,17 +14,19 @@ export function eventMs(event: Event): number {
   return Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
 }
 
-/** Every run's events, oldest run first. */
+/**
+ * Every run's events, oldest run first: from the newest run back through each run's predecessor (continue-as-new),
+ * so it needs no visibility store (the time-skipping server has none).
+ */
 export async function runHistories(client: Client, workflowId: string): Promise<Event[][]> {
-  const runs: { runId: string; start: number }[] = [];
-  for await (const info of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-    runs.push({ runId: info.runId, start: info.startTime.getTime() });
-  }
-  runs.sort((a, b) => a.start - b.start);
   const histories: Event[][] = [];
-  for (const run of runs) {
-    const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
-    histories.push(history.events ?? []);
+  let runId: string | undefined;
+  for (let guard = 0; guard < 100; guard++) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    histories.unshift(events);
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    if (!runId) break;
   }
   return histories;
 }
@@ -102,8 +105,7 @@ export function criticalPath(events: Event[], activity: string): CriticalPath | 
       return from ? name(from) : 'an activity';
     }
     if (e.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) return 'the signal';
-    if (e.eventType === T.EVENT_TYPE_TIMER_FIRED) return 'a timer';
-    return T[e.eventType ?? 0] ?? 'unknown';
+    return e.eventType === T.EVENT_TYPE_TIMER_FIRED ? 'a timer' : 'a failure';
   };
   for (const e of between) {
     if (e.eventType !== T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) continue;
@@ -117,9 +119,17 @@ export function criticalPath(events: Event[], activity: string): CriticalPath | 
   while (task > signal && events[task].eventType !== T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED) task -= 1;
   let previous = task - 1;
   while (previous > signal && events[previous].eventType !== T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) previous -= 1;
+  const wakes = [
+    T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    T.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+    T.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+    T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+    T.EVENT_TYPE_TIMER_FIRED,
+  ];
   const wokenBy =
     events
       .slice(previous + 1, task)
+      .filter((e) => wakes.includes(e.eventType as never))
       .map(describe)
       .join(' + ') || 'the signal';
   const workflowTasks = between.filter((e) => e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;

@@ -16,13 +16,18 @@ export const SEASON_DATES = 165;
 const SIZES = [20, 40, 80, SEASON_DATES];
 const CONCURRENCY = 10;
 const FIRST_DATE = '2025-10-21';
-/** A 40-hour day in 40 seconds: faster, the 15-minute SLAs and the bridge hop collide on this machine. */
-export const SEASON_TIME_SCALE = 1 / 3600;
+/**
+ * A 40-hour day in four seconds: the speed the goal implies (165 dates, 10 at a time, in 60 s). On this machine a
+ * real hop of 50 ms is then 30 minutes of the day, longer than the 15-minute SLAs: days end with gaps (shown).
+ */
+export const SEASON_TIME_SCALE = 1 / 36_000;
 
 export interface SeasonRun {
   dates: number;
   wallMs: number;
   peakRssMb: number;
+  /** RSS once the stack was up, before the first date. */
+  startRssMb: number;
   events: number[];
   actions: number[];
   statuses: Map<string, number>;
@@ -41,7 +46,15 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
   const stack = await startStack({ timeScale: SEASON_TIME_SCALE, startsAt: 'D-1 16:55' });
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
-  const run: SeasonRun = { dates, wallMs: 0, peakRssMb: 0, events: [], actions: [], statuses: new Map() };
+  const run: SeasonRun = {
+    dates,
+    wallMs: 0,
+    peakRssMb: 0,
+    startRssMb: peak / 2 ** 20,
+    events: [],
+    actions: [],
+    statuses: new Map(),
+  };
   try {
     const gameDates = Array.from({ length: dates }, (_, i) => addDays(FIRST_DATE, i));
     let done = 0;
@@ -88,7 +101,7 @@ export function seasonSection(runs: SeasonRun[]): Section {
     `${(r.wallMs / 1000).toFixed(1)} s`,
     (r.dates / (r.wallMs / 1000)).toFixed(2),
     `${(((r.wallMs / r.dates) * CONCURRENCY) / 1000).toFixed(2)} s`,
-    `${r.peakRssMb.toFixed(0)} MB`,
+    `${r.peakRssMb.toFixed(0)} MB (${r.startRssMb.toFixed(0)} at start)`,
     `${summarize(r.events).p50} (${Math.min(...r.events)}-${Math.max(...r.events)})`,
     `${summarize(r.actions).p50} (mean ${mean(r.actions).toFixed(0)})`,
     [...r.statuses.entries()].map(([s, n]) => `${s} ${n}`).join(', '),
@@ -101,10 +114,11 @@ export function seasonSection(runs: SeasonRun[]): Section {
   const body = [
     `Each date's whole day from D-1 16:55 to its gap check at D+1 09:00 (three runs joined by continue-as-new), on`,
     `a clock ${Math.round(1 / SEASON_TIME_SCALE)} times faster than real time (a day in about ${(40 * 3600 * SEASON_TIME_SCALE).toFixed(0)} s),`,
-    `${CONCURRENCY} dates at a time, on a fresh dev server per size; real activities over HTTP to the instant platform,`,
+    `${CONCURRENCY} dates at a time (a new one as soon as one ends), on a fresh dev server per size; real activities over HTTP to the instant platform,`,
     'phase-3 remedy and grading completions pushed back through the real bridge; warehouse off. RSS is the whole',
-    "bench process (worker, bridge, platform and client in one Node process). Actions: Temporal Cloud's billable",
-    'actions estimated from the history (run starts, signals, activities and retries, timers, search-attribute and',
+    'bench process (worker, bridge, platform and client in one Node process; the workflow bundle is built in a',
+    "child). Actions: Temporal Cloud's billable actions estimated from the history (run starts, signals,",
+    'activities and retries, timers, search-attribute and',
     'memo upserts, updates; local activities once per workflow task; queries and heartbeats not counted).',
     '',
     table(
@@ -113,6 +127,8 @@ export function seasonSection(runs: SeasonRun[]): Section {
     ),
     '',
     `${goals.join('; ')}. Growth: per-date time and actions stay flat across sizes when the cost is linear.`,
+    'The outcome column is the point of this compression: days end with gaps because a real hop here is tens of',
+    "minutes of the day. The chaos season below (time-skipping, days correct) gives a clean day's events and actions.",
   ].join('\n');
   return { id: 'season', title: '3. A season of game dates', body };
 }

@@ -162,7 +162,8 @@ export function triggerSection(s: TriggerSamples): Section {
       `with the gate: ${ratio(total.p50, floor.p50)}.`,
     `Between the signal and the phase-4 call: ${summarize(s.workflowTasks).p50} workflow tasks (p50); activities that` +
       ` completed in between: ${list(s.completedBetween)}; the workflow task that scheduled the call was woken by:` +
-      ` ${list(s.wokenBy)}.`,
+      ` ${list(s.wokenBy)}. A call woken by \`writeExecutionLog\` waited for that bookkeeping write. The worker runs`,
+    'the workflow code of the working tree at the time of the run.',
   ].join('\n');
   return { id: 'trigger', title: '1. Trigger latency (3 -> 4) against the bare-Temporal floor', body };
 }
