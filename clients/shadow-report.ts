@@ -13,6 +13,7 @@ import { pipelineStateQuery } from '../contracts/workflow-api';
 import { CYCLES, type Cycle } from '../domain/cycles';
 import { planDay } from '../domain/day-plan';
 import type { ClaimedPhase } from '../domain/legacy';
+import { publishedKey, type PublishedByDate } from './legacy-trigger-topics';
 import { workflowIdFor } from './pipeline-client';
 
 export type ShadowFirst = 'gameday' | 'legacy' | 'neither';
@@ -21,7 +22,16 @@ export interface ShadowRow {
   gameDate: string;
   cycle: Cycle;
   phase: ClaimedPhase;
-  legacy: { triggered: boolean; at?: string; reason?: string; completions: number };
+  legacy: {
+    triggered: boolean;
+    at?: string;
+    reason?: string;
+    completions: number;
+    /** Its trigger messages seen on the trigger topic in this cycle (absent: no trigger subscription configured). */
+    published?: { messages: number; firstAt?: string };
+    /** `_triggered` latched in this cycle with no trigger message seen: the legacy's failure mode 1/3. */
+    latchedWithoutPublishing?: boolean;
+  };
   /** Gameday's decision in this cycle (undefined: no step of the phase reached its claim, or no workflow). */
   gameday?: LegacyClaim & { step: string; stepStatus: string };
   /** Who triggered (or would have) first in this cycle; minutes from Gameday's decision to the legacy's trigger. */
@@ -36,6 +46,7 @@ export async function shadowReport(
   db: Firestore,
   config: GamedayConfig,
   dates: string[],
+  published?: PublishedByDate,
 ): Promise<ShadowRow[]> {
   const rows: ShadowRow[] = [];
   for (const gameDate of dates) {
@@ -47,7 +58,8 @@ export async function shadowReport(
       for (const cycle of CYCLES) {
         const from = state ? Date.parse(state.cycles[cycle].countFrom) : plan.cycles[cycle].countFrom;
         const to = state ? Date.parse(state.cycles[cycle].endsAt) : plan.cycles[cycle].endsAt;
-        rows.push(compare(gameDate, cycle, phase, legacy, state, from, to));
+        const seen = published?.get(publishedKey(gameDate, phase));
+        rows.push(compare(gameDate, cycle, phase, legacy, state, from, to, published ? (seen ?? null) : undefined));
       }
     }
   }
@@ -62,6 +74,7 @@ export function compare(
   state: DayState | undefined,
   from: number,
   to: number,
+  published?: { firstAt: string; messages: number } | null,
 ): ShadowRow {
   const legacyAt = legacy.triggeredBy === 'gameday' ? undefined : (legacy.triggeredAt ?? legacy.triggerPendingAt);
   const inCycle = legacyAt !== undefined && Date.parse(legacyAt) >= from && Date.parse(legacyAt) < to;
@@ -70,6 +83,8 @@ export function compare(
   const gameday = step?.legacy ? { ...step.legacy, step: step.id, stepStatus: step.status } : undefined;
   const gamedayAt = gameday && GAMEDAY_WOULD.has(gameday.outcome) ? Date.parse(gameday.at) : undefined;
   const legacyMs = inCycle ? Date.parse(legacyAt) : undefined;
+  const publishedInCycle =
+    published && Date.parse(published.firstAt) >= from && Date.parse(published.firstAt) < to ? published : undefined;
   let first: ShadowFirst = 'neither';
   if (gamedayAt !== undefined && (legacyMs === undefined || gamedayAt <= legacyMs)) first = 'gameday';
   else if (legacyMs !== undefined) first = 'legacy';
@@ -82,6 +97,12 @@ export function compare(
       at: inCycle ? legacyAt : undefined,
       reason: inCycle ? legacy.triggerReason : undefined,
       completions: legacy.completions,
+      ...(published === undefined
+        ? {}
+        : {
+            published: { messages: publishedInCycle?.messages ?? 0, firstAt: publishedInCycle?.firstAt },
+            latchedWithoutPublishing: inCycle && legacy.triggered && !publishedInCycle,
+          }),
     },
     gameday,
     first,
@@ -107,6 +128,8 @@ export function shadowLogEvents(rows: ShadowRow[], config: GamedayConfig): Execu
       `${row.cycle}`,
       `gameday: ${row.gameday ? `${row.gameday.outcome} at ${row.gameday.at} (${row.gameday.reason})` : 'no decision'}`,
       `legacy: ${row.legacy.triggered ? `triggered at ${row.legacy.at} (${row.legacy.reason ?? '?'})` : 'no trigger in this cycle'}`,
+      row.legacy.published ? `legacy published ${row.legacy.published.messages} trigger messages` : '',
+      row.legacy.latchedWithoutPublishing ? 'LATCHED WITHOUT PUBLISHING' : '',
       row.gamedayLeadMinutes !== undefined ? `Gameday ${row.gamedayLeadMinutes} min ahead` : '',
     ]
       .filter(Boolean)

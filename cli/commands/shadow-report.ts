@@ -1,6 +1,8 @@
+import { PubSub } from '@google-cloud/pubsub';
 import type { Command } from 'commander';
 import { legacyFirestore } from '../../activities/firestore/legacy-docs';
 import { writeExecutionEvents } from '../../activities/warehouse/execution-log';
+import { peekLegacyTriggers, type PublishedByDate } from '../../clients/legacy-trigger-topics';
 import { shadowLogEvents, shadowReport, type ShadowRow } from '../../clients/shadow-report';
 import { bridgeToday } from '../../bridge/today';
 import { addDays } from '../../domain/dates';
@@ -26,10 +28,21 @@ export const shadowReportCommand: CommandModule = {
         const today = bridgeToday(ctx.config);
         const dates = Array.from({ length: days }, (_, i) => addDays(today, i - days + 1));
         const client = await ctx.client();
+        const { phase4, phase5 } = ctx.config.legacy.triggerSubscriptions;
+        const project = ctx.config.platform.projectId;
+        const path = (name: string) =>
+          name.startsWith('projects/') ? name : `projects/${project}/subscriptions/${name}`;
+        const topics = [
+          ...(phase4 ? [{ phase: 4 as const, path: path(phase4) }] : []),
+          ...(phase5 ? [{ phase: 5 as const, path: path(phase5) }] : []),
+        ];
+        const published: PublishedByDate | undefined = topics.length
+          ? await peekLegacyTriggers(topics, { pubsub: new PubSub({ projectId: project }) })
+          : undefined;
         const db = legacyFirestore(ctx.config);
         let rows: ShadowRow[];
         try {
-          rows = await shadowReport(client, db, ctx.config, dates);
+          rows = await shadowReport(client, db, ctx.config, dates, published);
         } finally {
           await db.terminate();
         }
@@ -42,7 +55,8 @@ export const shadowReportCommand: CommandModule = {
           const g = r.gameday ? `${r.gameday.outcome} at ${r.gameday.at}` : 'no decision';
           const l = r.legacy.triggered ? `triggered at ${r.legacy.at} (${r.legacy.reason ?? '?'})` : 'no trigger';
           const lead = r.gamedayLeadMinutes !== undefined ? `, Gameday ${r.gamedayLeadMinutes} min ahead` : '';
-          return `${r.gameDate} ${r.cycle.padEnd(9)} phase ${r.phase}: first ${r.first.padEnd(7)} gameday ${g}; legacy ${l}${lead}`;
+          const latched = r.legacy.latchedWithoutPublishing ? ' - LATCHED WITHOUT PUBLISHING' : '';
+          return `${r.gameDate} ${r.cycle.padEnd(9)} phase ${r.phase}: first ${r.first.padEnd(7)} gameday ${g}; legacy ${l}${lead}${latched}`;
         });
         if (warehouseRows !== undefined) lines.push(`warehouse: ${warehouseRows} new execution-log rows`);
         ctx.print(lines, { mode: ctx.config.legacy.mode, dates, rows, warehouseRows });
