@@ -310,6 +310,11 @@ export const DEFAULT_CONFIG = {
     firestore: { projectId: 'nba-props-platform', databaseId: '(default)' },
     /** The legacy documents, keyed by game date and never reset. */
     collections: { phase3: 'phase3_completion', phase4: 'phase4_completion' },
+    /**
+     * Gameday's own subscriptions to the legacy's trigger topics (nba-phase4-trigger, nba-predictions-trigger), read
+     * without consuming by `gameday shadow-report` to tell a published trigger from a latched one. Unset: not read.
+     */
+    triggerSubscriptions: { phase4: undefined as string | undefined, phase5: undefined as string | undefined },
   },
   /** The worker process (`npm run start:worker`): health endpoints, Prometheus metrics, the prebuilt bundle, shutdown. */
   worker: {

@@ -177,6 +177,10 @@ export const configSchema = z
       mode: z.enum(LEGACY_MODES),
       firestore: z.strictObject({ projectId: z.string().min(1), databaseId: z.string().min(1) }),
       collections: z.strictObject({ phase3: z.string().min(1), phase4: z.string().min(1) }),
+      triggerSubscriptions: z.strictObject({
+        phase4: z.string().min(1).optional(),
+        phase5: z.string().min(1).optional(),
+      }),
     }),
     worker: z.strictObject({
       host: z.string().min(1),
