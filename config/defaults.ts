@@ -386,6 +386,8 @@ export const DEFAULT_CONFIG = {
     timeScale: 1 / 600,
     /** Where the demo's virtual clock starts: before the platform's first props scrape of the date (D-1 16:00). */
     startsAt: 'D-1 15:45',
+    /** Each start-up step (dev server, emulator, bundle, bridge, platform, worker) fails after this, naming itself. */
+    stepTimeoutSeconds: 180,
   },
   /**
    * The platform's daily rhythm as Temporal Schedules (`gameday schedule apply`), wall-clock times in `timeZone`.

@@ -223,6 +223,7 @@ export const configSchema = z
       dataDir: z.string().min(1),
       timeScale: z.number().positive().max(1),
       startsAt: dayTime,
+      stepTimeoutSeconds: z.number().positive().max(3600),
     }),
     schedules: z.strictObject({
       idPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a plain ID prefix'),

@@ -10,6 +10,7 @@ import { assertGameDate } from '../domain/dates';
 import { loadConfig } from '../config/load';
 import { SCENARIOS } from '../local-platform';
 import { startLocalStack } from './lib/local-stack';
+import { watchChildren } from './lib/watchdog';
 import { isSuccessful, runDate } from './run-date';
 
 const EXIT_USAGE = 3;
@@ -56,11 +57,13 @@ async function main(): Promise<number> {
   const scenario = SCENARIOS[args.scenario];
   const print = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   print(`starting the local stack (scenario ${scenario.name}: ${scenario.description ?? ''})`);
+  watchChildren();
   const stack = await startLocalStack({
     scenario,
     persistent: true,
     dayOf: gameDate,
     log: args.verbose ? print : undefined,
+    progress: print,
   });
   let stopping = false;
   const stop = async (code: number) => {

@@ -22,8 +22,19 @@ import { applyWarehouse } from '../../warehouse/apply';
 import { createBigQueryClient } from '../../warehouse/client';
 import { emulatorUnavailableReason, startBigQueryEmulator } from '../../warehouse/emulator';
 import { bigQuerySink, seedDemoDates, seedSchedule } from '../../warehouse/seed';
+import { startupSteps } from './startup-step';
 
 const ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * Calls to the local platform in real seconds while the day runs hundreds of times faster: the synchronous phase-4
+ * call of a hung processor ends in the platform's timeout in seconds, and an open circuit tests again after a second
+ * (a minute of real time would be hours of the day).
+ */
+const LOCAL_PLATFORM_CALLS = {
+  precomputeTimeoutSeconds: 20,
+  breaker: { failureThreshold: 5, halfOpenAfterSeconds: 1, minRetrySeconds: 1 },
+};
 
 export interface LocalStack {
   config: GamedayConfig;
@@ -52,6 +63,8 @@ export interface LocalStackOptions {
   dayOf?: string;
   /** Overrides the config's values for this stack (e.g. a faster time scale in tests). */
   overrides?: object;
+  /** Each start-up step as it begins and ends (npm start prints them). */
+  progress?: (line: string) => void;
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -64,6 +77,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ? new Date(dayTimeInstant(options.dayOf, base.localStack.startsAt, base.timeZone)).toISOString()
     : undefined;
   const { temporalPort, uiPort, dataDir } = base.localStack;
+  const steps = startupSteps(base.localStack.stepTimeoutSeconds * 1000, options.progress ?? log);
   if (!Runtime._instance) {
     // One line per warning: alerts and acknowledged messages already show in the progress output.
     const compact = new DefaultLogger('WARN', (entry) => log(`[worker] ${entry.level} ${entry.message}`));
@@ -74,33 +88,42 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     mkdirSync(resolve(ROOT, dataDir), { recursive: true });
     dbFilename = join(resolve(ROOT, dataDir), 'temporal.db');
   }
-  const server = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: join(ROOT, '.tools', 'venv', 'bin', 'temporal') },
-      ip: '127.0.0.1',
-      port: options.randomPorts ? undefined : temporalPort,
-      ui: !options.randomPorts,
-      uiPort: options.randomPorts ? undefined : uiPort,
-      dbFilename,
-      searchAttributes: PIPELINE_SEARCH_ATTRIBUTES,
-    },
-  }).catch((err: Error) => {
-    throw new Error(`cannot start the Temporal dev server on 127.0.0.1:${temporalPort}: ${err.message}`);
-  });
+  const startServer = () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: join(ROOT, '.tools', 'venv', 'bin', 'temporal') },
+        ip: '127.0.0.1',
+        port: options.randomPorts ? undefined : temporalPort,
+        ui: !options.randomPorts,
+        uiPort: options.randomPorts ? undefined : uiPort,
+        dbFilename,
+        searchAttributes: PIPELINE_SEARCH_ATTRIBUTES,
+      },
+    }).catch((err: Error) => {
+      throw new Error(`cannot start the Temporal dev server on 127.0.0.1:${temporalPort}: ${err.message}`);
+    });
+  const server = await steps.run(
+    `the Temporal dev server${options.randomPorts ? '' : ` on 127.0.0.1:${temporalPort}`}`,
+    startServer,
+    (late) => late.teardown(),
+  );
   const stops: (() => Promise<unknown>)[] = [() => server.teardown()];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
   };
   try {
-    const terminatedLeftovers = await terminateLeftovers(server.client, base);
+    const terminatedLeftovers = await steps.run('the runs left by an earlier npm start', () =>
+      terminateLeftovers(server.client, base),
+    );
     const uiUrl = options.randomPorts ? '' : `http://127.0.0.1:${uiPort}`;
-    const warehouse = await startWarehouse(
-      options,
-      loadConfig(env, { ...options.overrides, timeScale, clock: { virtualAnchor } }),
-      log,
+    const warehouse = await steps.run(
+      'the BigQuery emulator and its tables',
+      () =>
+        startWarehouse(options, loadConfig(env, { ...options.overrides, timeScale, clock: { virtualAnchor } }), log),
+      (late) => late?.stop() ?? Promise.resolve(),
     );
     if (warehouse) stops.push(() => warehouse.stop());
-    const workflowBundle = await bundleWorkflows();
+    const workflowBundle = await steps.run('the workflow bundle', () => bundleWorkflows());
     // The day begins two seconds from now, when the bridge, platform and worker are up (their start-up is seconds,
     // hours of the day's time at a large scale): the platform's first scrape of the date is still ahead.
     const clock = virtualAnchor ? { virtualAnchor, realAnchor: new Date(Date.now() + 2000).toISOString() } : {};
@@ -109,39 +132,46 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       timeScale,
       clock,
       temporal: { address: server.address, uiUrl: uiUrl || base.temporal.uiUrl },
-      // The synchronous phase-4 call of a hung processor ends in the platform's timeout: seconds here, not minutes.
-      platform: { precomputeTimeoutSeconds: 20 },
+      platform: LOCAL_PLATFORM_CALLS,
     };
     const bridgeConfig = loadConfig(env, { ...stackOverrides, bridge: options.randomPorts ? { port: 0 } : {} });
-    const bridge = await startBridge({
-      client: server.client,
-      config: bridgeConfig,
-      log: (line) => log(`[bridge] ${line}`),
-    });
+    const bridge = await steps.run(
+      'the completion bridge',
+      () => startBridge({ client: server.client, config: bridgeConfig, log: (line) => log(`[bridge] ${line}`) }),
+      (late) => late.close(),
+    );
     stops.push(() => bridge.close());
     const platformConfig = loadConfig(env, stackOverrides);
     const platformPort = options.randomPorts ? 0 : Number(new URL(base.platform.scheduleUrl).port);
-    const platform = await startLocalPlatform({
-      config: platformConfig,
-      scenario: options.scenario,
-      publishUrl: bridge.pushUrl,
-      port: platformPort,
-      log: (line) => log(`[platform] ${line}`),
-      warehouse: warehouse?.sink(platformConfig),
-    });
+    const platform = await steps.run(
+      'the local platform',
+      () =>
+        startLocalPlatform({
+          config: platformConfig,
+          scenario: options.scenario,
+          publishUrl: bridge.pushUrl,
+          port: platformPort,
+          log: (line) => log(`[platform] ${line}`),
+          warehouse: warehouse?.sink(platformConfig),
+        }),
+      (late) => late.close(),
+    );
     stops.push(() => platform.close());
     // The platform's own day of the stack's date starts with the clock (its first scrape is just ahead).
-    if (options.dayOf)
-      await fetch(`${platform.url}/_local/days`, {
-        method: 'POST',
-        body: JSON.stringify({ game_date: options.dayOf }),
-        headers: { 'content-type': 'application/json' },
-      });
+    const dayOf = options.dayOf;
+    if (dayOf)
+      await steps.run(`the local platform's day of ${dayOf}`, () =>
+        fetch(`${platform.url}/_local/days`, {
+          method: 'POST',
+          body: JSON.stringify({ game_date: dayOf }),
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
     const config = loadConfig(env, {
       ...stackOverrides,
       ...(warehouse ? { warehouse: warehouse.settings } : {}),
       platform: {
-        precomputeTimeoutSeconds: 20,
+        ...LOCAL_PLATFORM_CALLS,
         scheduleUrl: platform.url,
         analyticsUrl: `${platform.url}/phase3`,
         precomputeUrl: `${platform.url}/phase4`,
@@ -150,12 +180,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         gradingPushUrl: `${platform.url}/grading/push`,
       },
     });
-    const worker = await createPipelineWorker({
-      config,
-      connection: server.nativeConnection,
-      deps: warehouse ? { bigQuery: warehouse.bq } : undefined,
-      workflowBundle,
-    });
+    const worker = await steps.run(
+      `the pipeline worker on task queue ${config.temporal.taskQueue}`,
+      () =>
+        createPipelineWorker({
+          config,
+          connection: server.nativeConnection,
+          deps: warehouse ? { bigQuery: warehouse.bq } : undefined,
+          workflowBundle,
+        }),
+      (late) => Promise.resolve(late.shutdown()),
+    );
     const running = worker.run();
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
