@@ -1,7 +1,12 @@
 /** What every command needs: options, the config, the user, output, and a lazily connected Temporal client. */
 import { hostname, userInfo } from 'node:os';
 import type { Client } from '@temporalio/client';
-import { connectClient, type ConnectionOverrides } from '../clients/temporal-connection';
+import {
+  connectClient,
+  resolveTemporalTarget,
+  withTemporalTarget,
+  type ConnectionOverrides,
+} from '../clients/temporal-connection';
 import { loadConfig } from '../config/load';
 import { workflowUiUrl } from '../domain/links';
 import type { GamedayConfig } from '../config/schema';
@@ -33,14 +38,27 @@ export class CliContext {
     return Boolean(this.options.json);
   }
 
-  /** The config: defaults, GAMEDAY_CONFIG, env overrides, then --address / --namespace. */
+  /** The environment with --address / --namespace applied: they win over TEMPORAL_* and the profile file. */
+  private get temporalEnv(): NodeJS.ProcessEnv {
+    const env = { ...this.env };
+    if (this.options.address) env.TEMPORAL_ADDRESS = this.options.address;
+    if (this.options.namespace) env.TEMPORAL_NAMESPACE = this.options.namespace;
+    return env;
+  }
+
+  /** The API key and TLS flags, over their TEMPORAL_* variables. */
+  private get tlsOverrides(): ConnectionOverrides {
+    const { apiKey, tls, tlsCertPath, tlsKeyPath, tlsCaPath, tlsServerName } = this.options;
+    return { apiKey, tls, tlsCertPath, tlsKeyPath, tlsCaPath, tlsServerName };
+  }
+
+  /** The config: defaults, GAMEDAY_CONFIG, env overrides, the Temporal profile, then --address / --namespace. */
   get config(): GamedayConfig {
     if (!this.loadedConfig) {
-      const env = { ...this.env };
-      if (this.options.address) env.TEMPORAL_ADDRESS = this.options.address;
-      if (this.options.namespace) env.TEMPORAL_NAMESPACE = this.options.namespace;
+      const env = this.temporalEnv;
       try {
-        this.loadedConfig = loadConfig(env);
+        const loaded = loadConfig(env);
+        this.loadedConfig = withTemporalTarget(loaded, resolveTemporalTarget(loaded, env, this.tlsOverrides));
       } catch (err) {
         throw usageError((err as Error).message);
       }
@@ -81,13 +99,8 @@ export class CliContext {
     const config = this.config;
     const timeout = this.connectTimeoutMs();
     try {
-      this.connected = await connectClient(config, this.env, {
-        apiKey: this.options.apiKey,
-        tls: this.options.tls,
-        tlsCertPath: this.options.tlsCertPath,
-        tlsKeyPath: this.options.tlsKeyPath,
-        tlsCaPath: this.options.tlsCaPath,
-        tlsServerName: this.options.tlsServerName,
+      this.connected = await connectClient(config, this.temporalEnv, {
+        ...this.tlsOverrides,
         identity: this.identity,
         connectTimeoutMs: timeout,
       });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveTemporalTarget, withTemporalTarget } from '../../clients/temporal-connection';
+import { CliContext } from '../../cli/context';
 import { loadConfig } from '../../config/load';
 
 const dir = mkdtempSync(join(tmpdir(), 'gameday-envconfig-'));
@@ -93,5 +94,21 @@ describe('the Temporal connection through the standard environment configuration
     expect(() =>
       resolveTemporalTarget(config, { ...isolated, TEMPORAL_CONFIG_FILE: profileFile, TEMPORAL_PROFILE: 'nope' }),
     ).toThrow(/Profile 'nope' not found/);
+  });
+
+  it('gives the CLI the profile, with --address and --namespace over it and over TEMPORAL_*', () => {
+    const env = {
+      ...isolated,
+      TEMPORAL_CONFIG_FILE: profileFile,
+      TEMPORAL_PROFILE: 'cloud',
+      TEMPORAL_ADDRESS: 'env:7233',
+    };
+    const fromProfile = new CliContext({}, env);
+    expect(fromProfile.config.temporal).toMatchObject({ address: 'env:7233', namespace: 'gameday.a1b2c' });
+    expect(fromProfile.uiLink('gameday-2026-01-15')).toContain(
+      '/namespaces/gameday.a1b2c/workflows/gameday-2026-01-15',
+    );
+    const flagged = new CliContext({ address: 'flag:7233', namespace: 'flag-ns' }, env);
+    expect(flagged.config.temporal).toMatchObject({ address: 'flag:7233', namespace: 'flag-ns' });
   });
 });
