@@ -45,17 +45,22 @@ export async function dailySummary(input: DailySummaryInput = {}): Promise<Daily
   );
   const summaries: DateSummary[] = [];
   for (const gameDate of dates) {
-    const games = await readActivities.countScheduledGames(gameDate);
-    const inspection = await opsActivities.inspectPipeline(gameDate, {});
+    const games = await readActivities.countScheduledGames.executeWithOptions(
+      { summary: `daily summary: count the games of ${gameDate}` },
+      [gameDate],
+    );
+    const inspection = await opsActivities.inspectPipeline.executeWithOptions(
+      { summary: `daily summary: inspect the day of ${gameDate}` },
+      [gameDate, {}],
+    );
     summaries.push(summarize(gameDate, games, inspection.execution?.status ?? 'none', inspection.state));
   }
   const subject = `[gameday] daily summary ${summaryDate}: ${summaries.map((s) => `${s.gameDate} ${s.status ?? s.workflow}`).join(', ')}`;
   const text = summaries.map(formatDate).join('\n\n');
-  const delivery = await opsActivities.sendNotification({
-    key: `daily-summary:${summaryDate}:${dates.join(',')}`,
-    subject,
-    text,
-  });
+  const delivery = await opsActivities.sendNotification.executeWithOptions(
+    { summary: `daily summary ${summaryDate}: send it` },
+    [{ key: `daily-summary:${summaryDate}:${dates.join(',')}`, subject, text }],
+  );
   log.info(subject, { delivery });
   return { summaryDate, dates: summaries, subject, text, delivery };
 }

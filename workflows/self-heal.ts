@@ -66,15 +66,22 @@ export async function selfHeal(input: SelfHealInput = {}): Promise<SelfHealResul
   };
 
   for (const gameDate of dates) {
-    const gamesScheduled = await readActivities.countScheduledGames(gameDate);
+    const gamesScheduled = await readActivities.countScheduledGames.executeWithOptions(
+      { summary: `self-heal: count the games of ${gameDate}` },
+      [gameDate],
+    );
     let justStarted = false;
     for (let step = 0; step < MAX_STEPS_PER_DATE; step++) {
-      const inspection: PipelineInspection = await opsActivities.inspectPipeline(gameDate, {
-        waitForPhases: justStarted,
-      });
+      const inspection: PipelineInspection = await opsActivities.inspectPipeline.executeWithOptions(
+        { summary: `self-heal: inspect the day of ${gameDate}` },
+        [gameDate, { waitForPhases: justStarted }],
+      );
       const decision = decideHeal({ ...inspection, gamesScheduled }, policy, Date.now());
       if (decision.kind === 'start') {
-        const started = await opsActivities.startPipeline(gameDate);
+        const started = await opsActivities.startPipeline.executeWithOptions(
+          { summary: `self-heal: start the day of ${gameDate} (${decision.reason})`.slice(0, 200) },
+          [gameDate],
+        );
         record({
           gameDate,
           decision: 'start',
@@ -88,13 +95,10 @@ export async function selfHeal(input: SelfHealInput = {}): Promise<SelfHealResul
         continue;
       }
       if (decision.kind === 'force') {
-        const forced = await opsActivities.forcePipelinePhase({
-          gameDate,
-          phase: decision.phase,
-          reason: decision.reason,
-          skipGates: decision.skipGates,
-          user,
-        });
+        const forced = await opsActivities.forcePipelinePhase.executeWithOptions(
+          { summary: `self-heal: force phase ${decision.phase} of ${gameDate} (${decision.reason})`.slice(0, 200) },
+          [{ gameDate, phase: decision.phase, reason: decision.reason, skipGates: decision.skipGates, user }],
+        );
         record({
           gameDate,
           decision: 'force',
