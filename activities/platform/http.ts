@@ -40,6 +40,8 @@ export function createPlatformClient(
 ): PlatformClient {
   const apiKey = env.GAMEDAY_PLATFORM_API_KEY;
   const auth = config.platform.auth === 'google-id-token' ? new GoogleAuth() : undefined;
+  // One ID-token client per audience: it keeps its token until shortly before expiry, instead of one fetch per call.
+  const idTokenClients = new Map<string, ReturnType<GoogleAuth['getIdTokenClient']>>();
   const timeoutMs = config.platform.requestTimeoutSeconds * 1000;
 
   const send = async ({ method, url, body, idempotencyKey, timeoutMs: callTimeoutMs, signal }: PlatformRequest) => {
@@ -49,7 +51,13 @@ export function createPlatformClient(
     if (apiKey) headers['x-api-key'] = apiKey;
     if (auth) {
       const audience = new URL(url).origin;
-      const client = await auth.getIdTokenClient(audience);
+      let pending = idTokenClients.get(audience);
+      if (!pending) {
+        pending = auth.getIdTokenClient(audience);
+        idTokenClients.set(audience, pending);
+        pending.catch(() => idTokenClients.delete(audience));
+      }
+      const client = await pending;
       Object.assign(headers, Object.fromEntries((await client.getRequestHeaders(url)).entries()));
     }
     let response: Response;

@@ -65,6 +65,10 @@ test('each call carries an ID token for the service origin and the API key', asy
   const claims = JSON.parse(Buffer.from(String(headers.authorization).split('.')[1], 'base64url').toString());
   expect(claims.aud).toBe(base);
   expect(headers['x-api-key']).toBe('key-123');
+
+  await call({ method: 'POST', url: `${base}/phase4/process-date`, body });
+  expect(audiences).toHaveLength(1); // the token is kept until it nears expiry
+  expect(received[1].authorization).toBe(headers.authorization);
 });
 
 test('with platform.auth none (the local platform) no token is fetched or sent', async () => {
