@@ -78,7 +78,7 @@ export class Bookkeeping {
         while (this.state.outbox.log.length) await this.writeLog();
       };
       void deliver();
-      return condition(() => this.idle, timeoutMs);
+      return condition(() => this.idle, timeoutMs, { summary: 'deliver the alerts and log rows left' });
     });
   }
 
@@ -88,7 +88,7 @@ export class Bookkeeping {
    */
   async pause(timeoutMs: number): Promise<void> {
     this.paused = true;
-    await condition(() => !this.delivering, timeoutMs);
+    await condition(() => !this.delivering, timeoutMs, { summary: 'finish the delivery in flight' });
   }
 
   private async loop(what: string, ready: () => boolean, deliver: () => Promise<void>): Promise<void> {

@@ -37,6 +37,7 @@ import type { ExecutionLogEvent } from '../../contracts/execution-log';
 import { realDelayUntil, realDuration, virtualNow } from '../../domain/clock';
 import type { Cycle } from '../../domain/cycles';
 import { forceCommand } from '../../domain/commands';
+import { formatTimeET } from '../../domain/dates';
 import { deriveStatus, isStepFinished, summaryLine } from '../../domain/day-summary';
 import { interpretMessage, type Delivery } from '../../domain/messages';
 import { PHASE_NAMES, phaseLabel, type PhaseNumber } from '../../domain/phases';
@@ -328,7 +329,9 @@ export class Day {
     const drainable = () => this.wantsContinueAsNew() && this.parked >= running();
     const delay = Math.max(1, Math.ceil(realDelayUntil(this.state.clock, endAt, Date.now())));
     const finalDone = () => options.endsWith !== undefined && this.tracks.get(options.endsWith)?.done === true;
-    await condition(() => this.trackError !== undefined || running() === 0 || finalDone() || drainable(), delay);
+    await condition(() => this.trackError !== undefined || running() === 0 || finalDone() || drainable(), delay, {
+      summary: `the ${cycle} cycle ends (${formatTimeET(endAt, this.settings.timeZone)})`,
+    });
     if (this.trackError !== undefined) throw this.trackError;
     if (running() > 0 && !finalDone() && drainable() && this.now() < endAt) return 'continue-as-new';
     this.closeCycle(cycle);
