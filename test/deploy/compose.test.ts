@@ -4,7 +4,8 @@
  * search attributes of contracts/ registered, the start order.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, ENV_OVERRIDES } from '../../config/load';
 import { PIPELINE_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
@@ -150,6 +151,52 @@ describeWithCompose('docker-compose.yml', () => {
     expect(names?.sort()).toEqual(PIPELINE_SEARCH_ATTRIBUTES.map((key) => key.name).sort());
     expect(script).toContain('search-attribute create -n "$ns" --name "$name" --type Keyword');
     expect(script).toMatch(/search-attribute list .*grep -q "\$name" \|\| \{ .*exit 1; \}/);
+  });
+
+  it('runs its init script to a namespace with every attribute, idempotently, and fails when one is missing', () => {
+    const script = (services['temporal-init'].command?.join('\n') ?? '').replace(/\$\$/g, '$');
+    /** Runs the script with a stand-in `temporal` CLI that keeps the namespace's attributes in a file. */
+    const run = (refuse: string, existing: string[]) => {
+      const dir = mkdtempSync(join(tmpdir(), 'gameday-init-'));
+      writeFileSync(join(dir, 'attributes'), existing.map((name) => `${name} Keyword\n`).join(''));
+      writeFileSync(
+        join(dir, 'temporal'),
+        [
+          '#!/bin/sh',
+          `echo "$*" >> ${dir}/calls`,
+          'case "$2 $3" in',
+          '  "cluster health") exit 0 ;;',
+          `  "namespace describe") [ -s ${dir}/attributes ] ;;`,
+          '  "namespace create") exit 0 ;;',
+          `  "search-attribute list") cat ${dir}/attributes ;;`,
+          `  "search-attribute create") name=$(echo "$*" | sed 's/.*--name \\([A-Za-z]*\\).*/\\1/');`,
+          `    [ "$name" = "${refuse}" ] && exit 1; grep -q "^$name " ${dir}/attributes && exit 1;`,
+          `    echo "$name Keyword" >> ${dir}/attributes ;;`,
+          'esac',
+        ].join('\n'),
+      );
+      chmodSync(join(dir, 'temporal'), 0o755);
+      const result = spawnSync('/bin/sh', ['-c', script], {
+        env: { PATH: `${dir}:${process.env.PATH}`, TEMPORAL_NAMESPACE: 'default' },
+        encoding: 'utf8',
+      });
+      const calls = readFileSync(join(dir, 'calls'), 'utf8');
+      return { status: result.status, stdout: result.stdout, calls };
+    };
+    const fresh = run('', []);
+    expect(fresh.status).toBe(0);
+    expect(fresh.calls).toContain('operator namespace create -n default');
+    for (const key of PIPELINE_SEARCH_ATTRIBUTES)
+      expect(fresh.calls).toContain(`operator search-attribute create -n default --name ${key.name} --type Keyword`);
+    const again = run(
+      '',
+      PIPELINE_SEARCH_ATTRIBUTES.map((key) => key.name),
+    );
+    expect(again.status).toBe(0);
+    expect(again.calls).not.toContain('namespace create');
+    const refused = run('PipelineStatus', []);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('search attribute PipelineStatus missing');
   });
 
   it('starts in order: database healthy, schema set up, server healthy, namespace and attributes, then Gameday', () => {
