@@ -428,6 +428,12 @@ export const DEFAULT_CONFIG = {
     subjectPrefix: '[gameday]',
     /** Keys already delivered per channel, so a retried activity or a second self-heal never sends twice. */
     ledgerPath: '.gameday/alerts-sent.jsonl',
+    /**
+     * `file`: ledgerPath on this worker's disk (one worker). `firestore`: one document per delivery in
+     * ledgerCollection of the platform's Firestore (legacy.firestore), shared by every worker replica.
+     */
+    ledgerStore: 'file' as 'file' | 'firestore',
+    ledgerCollection: 'gameday_alert_deliveries',
   },
 };
 

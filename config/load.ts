@@ -35,6 +35,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   GAMEDAY_ALERT_EMAIL_TO: 'alerts.emailTo',
   GAMEDAY_ALERT_EMAIL_FROM: 'alerts.emailFrom',
   GAMEDAY_ALERT_LEDGER: 'alerts.ledgerPath',
+  GAMEDAY_ALERT_LEDGER_STORE: 'alerts.ledgerStore',
 };
 
 /**

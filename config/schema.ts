@@ -248,6 +248,8 @@ export const configSchema = z
       emailFrom: z.string().min(1),
       subjectPrefix: z.string(),
       ledgerPath: z.string(),
+      ledgerStore: z.enum(['file', 'firestore']),
+      ledgerCollection: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be a top-level Firestore collection name'),
     }),
   })
   .superRefine((config, ctx) => {

@@ -5,6 +5,9 @@ import type { GamedayConfig } from '../../config/schema';
 import type { AlertRecord } from '../../contracts/state';
 import { workflowUiUrl } from '../../domain/links';
 import { phaseLabel } from '../../domain/phases';
+import { hostname } from 'node:os';
+import { legacyFirestore } from '../firestore/legacy-docs';
+import { firestoreDeliveryLedger } from './firestore-ledger';
 import { createDeliveryLedger, type DeliveryLedger } from './ledger';
 
 export interface AlertRequest extends AlertRecord {
@@ -133,17 +136,19 @@ export async function deliver(
   const outcome: DeliveryOutcome = { key: notification.key, sent: [], alreadySent: [] };
   const failures: string[] = [];
   for (const channel of channels) {
-    if (ledger.has(channel.name, notification.key)) {
+    if (!(await ledger.claim(channel.name, notification.key))) {
       outcome.alreadySent.push(channel.name);
       continue;
     }
     try {
       await channel.send(notification);
-      ledger.record(channel.name, notification.key);
-      outcome.sent.push(channel.name);
     } catch (err) {
       failures.push(`${channel.name}: ${(err as Error).message}`);
+      await ledger.release(channel.name, notification.key);
+      continue;
     }
+    await ledger.record(channel.name, notification.key);
+    outcome.sent.push(channel.name);
   }
   if (failures.length) {
     throw ApplicationFailure.retryable(
@@ -168,13 +173,27 @@ export function defaultAlertDeps(config: GamedayConfig, env: NodeJS.ProcessEnv =
   if (!deps) {
     deps = {
       channels: alertChannelsFromEnv(config, env),
-      ledger: createDeliveryLedger(config.alerts.ledgerPath || undefined),
+      ledger: configuredLedger(config),
       config,
     };
     defaults.set(config, deps);
   }
   return deps;
 }
+
+/** The file ledger (one worker), or the Firestore ledger every replica shares (alerts.ledgerStore). */
+function configuredLedger(config: GamedayConfig): DeliveryLedger {
+  if (config.alerts.ledgerStore === 'file') return createDeliveryLedger(config.alerts.ledgerPath || undefined);
+  return firestoreDeliveryLedger({
+    firestore: legacyFirestore(config),
+    collection: config.alerts.ledgerCollection,
+    leaseMs: ALERT_SEND_LEASE_MS,
+    owner: `${hostname()}:${process.pid}`,
+  });
+}
+
+/** Longer than any channel's send (SMTP and webhook time out well within it). */
+const ALERT_SEND_LEASE_MS = 2 * 60_000;
 
 function callerRunId(): string | undefined {
   try {
