@@ -1,7 +1,7 @@
 /**
  * The production worker: `npm run build` (tsc + the prebuilt workflow bundle), then `node <out>/workers/worker.js`
  * as a child process against a dev server: it loads the prebuilt bundle, answers /healthz and /readyz, logs JSON,
- * and on SIGTERM drains and exits 0.
+ * and on SIGTERM drains and exits 0. The built bridge likewise: JSON logs, /readyz, exit 0 on SIGTERM.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -138,5 +138,35 @@ describe('the built worker process', () => {
     );
     expect(completed).toBeDefined();
     await handle.terminate('test over');
+  });
+});
+
+describe('the built bridge process', () => {
+  it('logs JSON, answers /readyz while Temporal answers, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const bridge = spawn(process.execPath, [join(OUT, 'workers', 'bridge.js')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TEMPORAL_ADDRESS: env.address,
+        GAMEDAY_BRIDGE_PORT: String(port),
+      },
+    });
+    const bridgeExit = new Promise<number | null>((resolve) => bridge.once('exit', (code) => resolve(code)));
+    try {
+      let output = '';
+      bridge.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      for (let i = 0; i < 200 && !output.includes('gameday bridge running'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const running = JSON.parse(output.split('\n').find((line) => line.includes('gameday bridge running')) ?? '{}');
+      expect(running).toMatchObject({ level: 'info', component: 'bridge', address: env.address, namespace: 'default' });
+      expect(running.pushUrl).toBe(`http://127.0.0.1:${port}/pubsub/push`);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      bridge.kill('SIGTERM');
+      expect(await bridgeExit).toBe(0);
+    } finally {
+      if (bridge.exitCode === null) bridge.kill('SIGKILL');
+    }
   });
 });
