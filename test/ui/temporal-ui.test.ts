@@ -22,8 +22,11 @@ import type { Worker } from '@temporalio/worker';
 const SCREENSHOTS = join(__dirname, '..', '..', '.gameday', 'screenshots');
 const CALM_DATE = '2026-01-15';
 const STUCK_DATE = '2026-01-16';
-/** Ten minutes of the day per real second: the stuck date's phase-3 SLA passes in seconds, its cycle lasts minutes. */
-const TIME_SCALE = 1 / 600;
+/**
+ * Two minutes of the day per real second: the stuck date is STUCK about 10 s after it starts and stays so until its
+ * tomorrow cycle ends, 6 minutes later, ample time for a slow browser on a busy machine.
+ */
+const TIME_SCALE = 1 / 120;
 
 const browserLookup = ensureChromium();
 if ('skipReason' in browserLookup) console.warn(`SKIPPING the Temporal UI browser test: ${browserLookup.skipReason}`);
