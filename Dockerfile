@@ -20,6 +20,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The alert ledger's default file (alerts.ledgerPath, .gameday/alerts-sent.jsonl): writable by the process.
+RUN mkdir -p .gameday && chown node:node .gameday
 USER node
 # worker: health 8091, metrics 9464; bridge: 8089 (config/defaults.ts)
 EXPOSE 8089 8091 9464

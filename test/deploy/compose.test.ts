@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { loadConfig, ENV_OVERRIDES } from '../../config/load';
 import { PIPELINE_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 
@@ -40,6 +40,7 @@ interface Service {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   stop_grace_period?: string;
+  volumes?: string[];
 }
 
 function composeConfig(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
@@ -138,6 +139,11 @@ describeWithCompose('docker-compose.yml', () => {
     const uiPort = services['temporal-ui'].ports?.[0].published;
     expect(new URL(worker.temporal.uiUrl).port).toBe(String(uiPort));
     expect(worker.temporal.address).toBe(`temporal:${services.temporal.ports?.[0].target}`);
+    // The alert ledger's directory (relative to the image's WORKDIR /app) survives a restart.
+    expect(services['gameday-worker'].volumes).toContain(
+      `gameday-worker-state:${posix.join('/app', posix.dirname(worker.alerts.ledgerPath))}:rw`,
+    );
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toContain('WORKDIR /app');
     // Docker's stop timeout outlasts the worker's graceful shutdown.
     expect(parseInt(services['gameday-worker'].stop_grace_period ?? '10s', 10)).toBeGreaterThan(
       worker.worker.shutdownGraceSeconds,
