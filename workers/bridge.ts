@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load';
 import { connectClient, resolveTemporalTarget, withTemporalTarget } from '../clients/temporal-connection';
 import { startBridge } from '../bridge/server';
 import { startPulling } from '../bridge/pull';
+import { bridgeLogLine } from './observability/bridge-log';
 import { createLogger } from './observability/logger';
 
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const config = withTemporalTarget(loaded, resolveTemporalTarget(loaded));
   const logger = createLogger(config, 'bridge');
   const client = await connectClient(config);
-  const bridge = await startBridge({ client, config, log: (line) => logger.info(line) });
+  const bridge = await startBridge({ client, config, log: bridgeLogLine(logger) });
   const { subscriptions, maxMessages } = config.bridge.pull;
   const pull = subscriptions.length
     ? startPulling({
