@@ -41,7 +41,8 @@ export interface LocalStack {
   client: Client;
   platform: LocalPlatform;
   bridge: BridgeServer;
-  worker: Worker;
+  /** The in-process worker; none when the test runs its workers as processes of their own. */
+  worker?: Worker;
   uiUrl: string;
   warehouseEndpoint?: string;
   /** Runs left by an earlier stack on the same database (their day clock was that stack's), terminated at start. */
@@ -65,6 +66,8 @@ export interface LocalStackOptions {
   overrides?: object;
   /** Each start-up step as it begins and ends (npm start prints them). */
   progress?: (line: string) => void;
+  /** false: no worker in this process (a chaos test runs `workers/worker.ts` as a child it can kill). */
+  inProcessWorker?: boolean;
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -180,6 +183,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         gradingPushUrl: `${platform.url}/grading/push`,
       },
     });
+    if (options.inProcessWorker === false) {
+      return {
+        config,
+        client: server.client,
+        platform,
+        bridge,
+        uiUrl,
+        warehouseEndpoint: warehouse?.settings.apiEndpoint,
+        terminatedLeftovers,
+        stop,
+      };
+    }
     const worker = await steps.run(
       `the pipeline worker on task queue ${config.temporal.taskQueue}`,
       () =>
