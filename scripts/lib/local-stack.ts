@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import type { GamedayConfig } from '../../config/schema';
 import { loadConfig } from '../../config/load';
 import { startBridge, type BridgeServer } from '../../bridge/server';
@@ -68,6 +68,30 @@ export interface LocalStackOptions {
   progress?: (line: string) => void;
   /** false: no worker in this process (a chaos test runs `workers/worker.ts` as a child it can kill). */
   inProcessWorker?: boolean;
+  /** A Temporal server already running (a chaos test's, which it kills and restarts) instead of the dev server. */
+  temporalAddress?: string;
+}
+
+/** The parts of a Temporal environment the stack uses. */
+interface TemporalServer {
+  address: string;
+  client: Client;
+  nativeConnection: NativeConnection;
+  teardown(): Promise<void>;
+}
+
+async function connectTo(address: string): Promise<TemporalServer> {
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    address,
+    client: new Client({ connection, namespace: 'default' }),
+    nativeConnection,
+    async teardown() {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -105,11 +129,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }).catch((err: Error) => {
       throw new Error(`cannot start the Temporal dev server on 127.0.0.1:${temporalPort}: ${err.message}`);
     });
-  const server = await steps.run(
-    `the Temporal dev server${options.randomPorts ? '' : ` on 127.0.0.1:${temporalPort}`}`,
-    startServer,
-    (late) => late.teardown(),
-  );
+  const temporalAddress = options.temporalAddress;
+  const server: TemporalServer = temporalAddress
+    ? await steps.run(`the Temporal server at ${temporalAddress}`, () => connectTo(temporalAddress))
+    : await steps.run(
+        `the Temporal dev server${options.randomPorts ? '' : ` on 127.0.0.1:${temporalPort}`}`,
+        startServer,
+        (late) => late.teardown(),
+      );
   const stops: (() => Promise<unknown>)[] = [() => server.teardown()];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
