@@ -35,8 +35,8 @@ export function chaosPlatform(
   client: Client,
   clocks: DayClocks,
   draw: Map<string, FaultKind>,
-): { activities: PipelineActivities; records: Map<string, DateRecord> } {
-  const records = new Map<string, DateRecord>();
+  records: Map<string, DateRecord>,
+): PipelineActivities {
   const info = () => Context.current().info;
   const workflowId = () => info().workflowExecution?.workflowId ?? '';
   const dateOf = () => workflowId().slice(config.temporal.workflowIdPrefix.length);
@@ -154,5 +154,5 @@ export function chaosPlatform(
       record(alert.gameDate).alerts.push({ key: alert.key, at: dayNow(alert.gameDate) });
     },
   };
-  return { activities: { ...base.activities, ...overrides } as PipelineActivities, records };
+  return { ...base.activities, ...overrides } as PipelineActivities;
 }
