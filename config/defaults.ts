@@ -400,7 +400,7 @@ export const DEFAULT_CONFIG = {
     catchupWindowMinutes: 360,
     /** Starts tomorrow's date workflow before its first timer (D-1 17:00): the day's timers live in that workflow. */
     pipelineTomorrow: { enabled: true, times: ['16:45'], dateOffsetDays: 1 },
-    /** A backstop: starts today's date if nothing started it the evening before (it then begins at same_day). */
+    /** A backstop: starts today's date if nothing started it the evening before (in the cycle 04:45 falls in). */
     pipelineToday: { enabled: true, times: ['04:45'], dateOffsetDays: 0 },
     /** Self-heal checks yesterday (its overnight cycle), today and tomorrow: before and after the predictions deadline. */
     selfHeal: { enabled: true, times: ['12:45', '14:15'] },

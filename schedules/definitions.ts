@@ -80,7 +80,7 @@ export function desiredSchedules(config: GamedayConfig): DesiredSchedule[] {
     {
       name: 'self-heal',
       enabled: s.selfHeal.enabled,
-      description: 'self-heal today and tomorrow',
+      description: 'self-heal yesterday, today and tomorrow',
       times: s.selfHeal.times,
       workflowType: 'selfHeal',
       args: [{}],
