@@ -19,6 +19,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   GAMEDAY_PRECOMPUTE_URL: 'platform.precomputeUrl',
   GAMEDAY_COORDINATOR_URL: 'platform.coordinatorUrl',
   GAMEDAY_EXPORT_PUSH_URL: 'platform.exportPushUrl',
+  GAMEDAY_GRADING_PUSH_URL: 'platform.gradingPushUrl',
   GAMEDAY_STEP_TIMEOUT_SECONDS: 'localStack.stepTimeoutSeconds',
   GAMEDAY_BRIDGE_HOST: 'bridge.host',
   GAMEDAY_BRIDGE_PORT: 'bridge.port',
