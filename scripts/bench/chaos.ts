@@ -79,7 +79,7 @@ function outcome(
 }
 
 /** A batch whose days are not over after this long left the test server's time locked: its dates are reported. */
-const BATCH_TIMEOUT_MS = 120_000;
+const BATCH_TIMEOUT_MS = 60_000;
 
 /**
  * One batch of dates on its own time-skipping server, started at one server time; results awaited one at a time
@@ -124,7 +124,9 @@ async function runBatch(
     };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, BATCH_TIMEOUT_MS)));
-    await worker.runUntil(Promise.race([days(), timeout]).finally(() => clearTimeout(timer)));
+    // After a timeout the batch's pending calls fail as its server stops: they are the unfinished dates.
+    const work = days().catch(() => undefined);
+    await worker.runUntil(Promise.race([work, timeout]).finally(() => clearTimeout(timer)));
   } finally {
     await env.teardown();
   }

@@ -82,6 +82,8 @@ export interface CriticalPath {
   wokenBy: string;
   /** Workflow tasks from the signal to the call. */
   workflowTasks: number;
+  /** Their processing time (started -> completed), summed: the worker running workflow code. */
+  workflowTaskMs: number;
 }
 
 /** The path from the last signal before the first `activity` call to that call being scheduled. */
@@ -133,6 +135,15 @@ export function criticalPath(events: Event[], activity: string): CriticalPath | 
       .map(describe)
       .join(' + ') || 'the signal';
   const workflowTasks = between.filter((e) => e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
+  let workflowTaskMs = 0;
+  let taskStarted: number | undefined;
+  for (const e of events.slice(signal, target)) {
+    if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_STARTED) taskStarted = eventMs(e);
+    if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && taskStarted !== undefined) {
+      workflowTaskMs += eventMs(e) - taskStarted;
+      taskStarted = undefined;
+    }
+  }
   return {
     signalAt: eventMs(events[signal]),
     scheduledAt: eventMs(events[target]),
@@ -140,5 +151,6 @@ export function criticalPath(events: Event[], activity: string): CriticalPath | 
     completedBetween,
     wokenBy,
     workflowTasks,
+    workflowTaskMs,
   };
 }
