@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       rendered.set(id, text);
       process.stdout.write(`\n${text}\n`);
     }
-    updateReport(REPORT, HEADER, ids, rendered);
+    await updateReport(REPORT, HEADER, ids, rendered);
   }
   progress(`wrote ${REPORT}`);
 }

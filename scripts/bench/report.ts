@@ -43,8 +43,13 @@ export function renderSection(section: Section, info: RunInfo): string {
 const begin = (id: string) => `<!-- bench:${id} -->`;
 const end = (id: string) => `<!-- /bench:${id} -->`;
 
-/** Replaces (or appends) each section between its markers, in the order of `order`. */
-export function updateReport(path: string, header: string, order: string[], rendered: Map<string, string>): void {
+/** Replaces (or appends) each section between its markers, in the order of `order`; formatted as `npm run lint` wants. */
+export async function updateReport(
+  path: string,
+  header: string,
+  order: string[],
+  rendered: Map<string, string>,
+): Promise<void> {
   const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const kept = new Map<string, string>();
   for (const id of order) {
@@ -57,5 +62,7 @@ export function updateReport(path: string, header: string, order: string[], rend
     const text = rendered.get(id) ?? kept.get(id);
     if (text) parts.push([begin(id), text, end(id)].join('\n'));
   }
-  writeFileSync(path, parts.join('\n\n') + '\n');
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  writeFileSync(path, await prettier.format(parts.join('\n\n') + '\n', { ...options, filepath: path }));
 }
