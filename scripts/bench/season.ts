@@ -127,6 +127,8 @@ export function seasonSection(runs: SeasonRun[]): Section {
     ),
     '',
     `${goals.join('; ')}. Growth: per-date time and actions stay flat across sizes when the cost is linear.`,
+    'The sizes run one after the other in one process and its RSS never comes back down between them ("at start"),',
+    'so the peak of a larger size includes what the smaller ones left; a worker process of its own would isolate it.',
     'The outcome column is the point of this compression: days end with gaps because a real hop here is tens of',
     "minutes of the day. The chaos season below (time-skipping, days correct) gives a clean day's events and actions.",
   ].join('\n');
