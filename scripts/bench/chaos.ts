@@ -35,8 +35,10 @@ export interface ChaosDate {
   predictionsBeforeDeadline: boolean;
   predictions: boolean;
   duplicateTriggers: number;
-  /** Steps left FAILED or STUCK, or gaps: an operator would have to act. */
+  /** The day ended with gaps (COMPLETE_WITH_GAPS): an operator has something to do. */
   needsOperator: boolean;
+  /** Steps that ended FAILED or STUCK, whether or not later steps made up for them. */
+  failedSteps: number;
   detectionMinutes?: number;
   /** That first alert: its kind and step (from its key). */
   firstAlert?: string;
@@ -70,7 +72,9 @@ function outcome(
     predictionsBeforeDeadline: state.predictions.ready && readyAt <= deadlineAt,
     predictions: state.predictions.ready,
     duplicateTriggers: [...(r?.triggers.values() ?? [])].reduce((sum, keys) => sum + keys.size - 1, 0),
-    needsOperator: state.status !== 'COMPLETE' || steps.some((s) => s.status === 'FAILED' || s.status === 'STUCK'),
+    // A step that failed and was made good later in the day (the next wave) needed nobody.
+    needsOperator: state.status !== 'COMPLETE',
+    failedSteps: steps.filter((s) => s.status === 'FAILED' || s.status === 'STUCK').length,
     detectionMinutes: firstAlert && r?.faultAt !== undefined ? (firstAlert.at - r.faultAt) / 60_000 : undefined,
     firstAlert: firstAlert?.key.split(':').slice(1).join(' '),
     events: histories.reduce((sum, events) => sum + events.length, 0),
@@ -179,7 +183,7 @@ export function chaosSection(run: ChaosRun): Section {
     ],
     [
       'dates needing an operator',
-      String(all.filter((d) => d.needsOperator).length),
+      `${all.filter((d) => d.needsOperator).length} (${all.filter((d) => d.failedSteps > 0).length} with a step FAILED or STUCK)`,
       String(sum(legacy.map((l) => l.manualInterventions))),
     ],
   ];
@@ -223,6 +227,7 @@ export function chaosSection(run: ChaosRun): Section {
         'Gameday: predictions',
         'alerted',
         'detection p50',
+        'first alert',
         'legacy: predictions',
         'legacy: detected',
         'Gameday: day ended',
@@ -233,7 +238,7 @@ export function chaosSection(run: ChaosRun): Section {
     'Faults: ' + kinds.map((k) => `\`${k}\` ${FAULT_KINDS[k]}`).join('; ') + '.',
     `A date without a fault: ${summarize(clean.map((d) => d.events)).p50} history events and` +
       ` ${summarize(clean.map((d) => d.actions)).p50} estimated billable actions (p50 of ${clean.length}, every run of its day).`,
-    '"Needing an operator": the day ended with gaps or a step FAILED or STUCK. Detection: day time from the',
+    '"Needing an operator": the day ended with gaps (`COMPLETE_WITH_GAPS`). Detection: day time from the',
     "fault's first hit to the date's first alert after it, whatever it is about (shown): a fault absorbed by",
     'retries raises none of its own, so a later unrelated alert can appear there.',
   ].join('\n');
