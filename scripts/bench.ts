@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { BENCHMARKS, type BenchmarkId } from './bench/registry';
 import { progress } from './bench/progress';
 import { renderSection, runInfo, updateReport } from './bench/report';
+import { watchChildren } from './lib/watchdog';
 
 const REPORT = join(__dirname, '..', 'BENCHMARKS.md');
 
@@ -23,6 +24,8 @@ peer from the same run on the same machine: figures are only meaningful as those
 shared with other work (other engineers' test runs at the time), so absolute figures are noisy.`;
 
 async function main(): Promise<void> {
+  // An interrupted or killed benchmark must not leave its dev and test servers (or Airflow) running.
+  watchChildren();
   const argv = process.argv.slice(2);
   const { values } = parseArgs({
     args: argv,
