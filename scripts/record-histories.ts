@@ -14,6 +14,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataGateRequest, DataGateResult } from '../activities';
+import { settingsActivities } from '../activities/settings';
+import type { RunSettings } from '../domain/run-settings';
 import { randomUUID } from 'node:crypto';
 import { fetchEvents, resetPoint } from '../cli/commands/reset';
 import { forcePhaseUpdate, recordActionUpdate } from '../contracts/workflow-api';
@@ -190,6 +192,29 @@ const SCENARIOS: Record<string, Scenario> = {
       return [newRunId];
     },
   },
+  'start-failed': {
+    description: 'the run settings fail to load: four attempts, START_FAILED, a 15-minute retry, then the day starts',
+    gameDate: '2026-01-28',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    platform: {
+      overrides: {
+        loadRunSettings: async () => {
+          if (settingsBroken.now) throw ApplicationFailure.create({ message: 'settings store unreachable' });
+          return settingsBroken.real();
+        },
+      },
+    },
+    async drive({ env, handle, config, gameDate }) {
+      // The four local attempts run in the worker's real time, then the workflow sleeps 15 minutes.
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      settingsBroken.now = false;
+      await env.sleep(15 * 60_000 + 1000);
+      await skipTo(env, handle, config, gameDate, 'D 05:30');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
   'precompute-retried': {
     description:
       'the feature store fails permanently in the same_day cycle; predictions start on the tier timer anyway',
@@ -213,6 +238,10 @@ const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+const settingsBroken: { now: boolean; real: () => Promise<RunSettings> } = {
+  now: false,
+  real: () => Promise.reject(new Error('settings not wired')),
+};
 const gateData = { arrived: false };
 function gateOverride(scenario: string) {
   if (scenario !== 'gate-blocked-then-passed') return {};
@@ -260,6 +289,8 @@ async function record(name: string, scenario: Scenario): Promise<void> {
   try {
     const scale = scenario.server === 'dev' ? { timeScale: 1 / 600 } : {};
     const config = await dayConfig(env, scenario.gameDate, scenario.startsAt, scale);
+    settingsBroken.real = () => settingsActivities(config).loadRunSettings();
+    settingsBroken.now = name === 'start-failed';
     const platform = fakePlatform({
       config,
       client: env.client,
