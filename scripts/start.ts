@@ -111,6 +111,8 @@ async function main(): Promise<number> {
     await new Promise(() => undefined);
     return 0;
   } catch (err) {
+    // Ctrl-C tears the stack down under the running day: that stop decides the exit code (130), not this error.
+    if (stopping) return new Promise<number>(() => undefined);
     print(`error: ${(err as Error).message}`);
     await stop(2);
     return 2;
