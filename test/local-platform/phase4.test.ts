@@ -2,7 +2,9 @@
  * The precompute service's `POST {precomputeUrl}/process-date`, as the local platform simulates it: the named
  * processors run in order, the answer is ALWAYS 200 `completed` with one result per processor (the caller checks
  * each), successes publish their completion (backfill_mode alone does not silence phase 4: only
- * skip_downstream_trigger does), failures never publish, and `AUTO` is yesterday in UTC.
+ * skip_downstream_trigger does), failures never publish, and `AUTO` is yesterday in UTC. Its `POST /process`, the
+ * push endpoint of the legacy 3 -> 4 trigger topic, takes one message per source table and rejects a combined one
+ * with 400 (failure mode 4).
  */
 import { loadConfig } from '../../config/load';
 import {
@@ -237,5 +239,107 @@ describe('POST /phase4/process-date', () => {
     const res = await processDate(body);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(reason);
+  });
+});
+
+/** The push of one message on the legacy 3 -> 4 trigger topic to the precompute service's `/process`. */
+async function pushTrigger(data: unknown, messageId = `t-${Math.random().toString(16).slice(2)}`) {
+  const res = await fetch(`${platform.url}/phase4/process`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId },
+      subscription: 'projects/nba-props-platform/subscriptions/nba-phase4-trigger-sub',
+    }),
+  });
+  const text = await res.text();
+  await platform.deliveriesSettled();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
+}
+const runsOn = (date: string) =>
+  platform
+    .events()
+    .filter((e): e is RunEvent => e.type === 'run' && e.gameDate === date)
+    .map((r) => r.className);
+
+describe('POST /phase4/process: the legacy 3 -> 4 trigger, one message per source table (failure mode 4)', () => {
+  const legacyTrigger = (fields: Record<string, unknown>) => ({
+    game_date: '2025-11-20',
+    triggered_by: 'phase3_to_phase4_orchestrator',
+    trigger_reason: 'all_complete',
+    ...fields,
+  });
+
+  it('runs the trigger-run processors that depend on the message source table, and publishes them', async () => {
+    const summary = await pushTrigger(legacyTrigger({ source_table: 'player_game_summary' }));
+    expect(summary.status).toBe(200);
+    expect(summary.body).toMatchObject({
+      status: 'completed',
+      source_table: 'player_game_summary',
+      analysis_date: '2025-11-20',
+    });
+    expect(summary.body.results.map((r: { processor: string }) => r.processor)).toEqual([
+      'PlayerShotZoneAnalysisProcessor',
+      'PlayerDailyCacheProcessor',
+    ]);
+    const defense = await pushTrigger(legacyTrigger({ source_table: 'team_defense_game_summary' }));
+    expect(defense.body.results.map((r: { processor: string }) => r.processor)).toEqual([
+      'TeamDefenseZoneAnalysisProcessor',
+    ]);
+    // Composite factors and the feature store never run from a trigger message: only /process-date runs them.
+    expect(runsOn('2025-11-20')).toEqual([
+      'PlayerShotZoneAnalysisProcessor',
+      'PlayerDailyCacheProcessor',
+      'TeamDefenseZoneAnalysisProcessor',
+    ]);
+    expect(published('2025-11-20').map((m) => m.processor_name)).toEqual(runsOn('2025-11-20'));
+  });
+
+  it.each([
+    [
+      'a list of source tables',
+      { source_tables: ['player_game_summary', 'team_defense_game_summary'] },
+      '["player_game_summary","team_defense_game_summary"]',
+    ],
+    ['source_table as a list', { source_table: ['player_game_summary', 'team_offense_game_summary'] }, 'one message'],
+    ['no source_table at all', { processors: ['PlayerDailyCacheProcessor'] }, 'Missing source_table'],
+  ])('rejects a combined trigger (%s) with 400 and runs nothing', async (_label, fields, reason) => {
+    const res = await pushTrigger(legacyTrigger({ game_date: '2025-11-21', ...fields }));
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain('Missing source_table in message');
+    expect(res.body.message).toContain(reason);
+    expect(runsOn('2025-11-21')).toEqual([]);
+    expect(published('2025-11-21')).toEqual([]);
+  });
+
+  it('acknowledges a table no trigger-run processor depends on, and a failed phase-3 run, running nothing', async () => {
+    const team = await pushTrigger(
+      legacyTrigger({ game_date: '2025-11-22', source_table: 'upcoming_team_game_context' }),
+    );
+    expect(team).toMatchObject({ status: 200, body: { status: 'no_processors' } });
+    const failed = await pushTrigger(
+      legacyTrigger({ game_date: '2025-11-22', source_table: 'player_game_summary', success: false }),
+    );
+    expect(failed).toMatchObject({ status: 200, body: { status: 'skipped' } });
+    expect(runsOn('2025-11-22')).toEqual([]);
+  });
+
+  it('answers 500 when every processor it ran failed, so Pub/Sub redelivers the message', async () => {
+    platform.setScenario({ ...FAST, processors: { team_defense_zone_analysis: { behaviour: 'failed' } } });
+    const res = await pushTrigger(
+      legacyTrigger({ game_date: '2025-11-23', source_table: 'team_defense_game_summary' }),
+    );
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({ status: 'failed', results: [{ status: 'failed' }] });
+  });
+
+  it('while /process-date keeps the real contract: several processors in one call are accepted', async () => {
+    const res = await processDate({
+      analysis_date: '2025-11-24',
+      processors: ['TeamDefenseZoneAnalysisProcessor', 'PlayerShotZoneAnalysisProcessor'],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['success', 'success']);
   });
 });
