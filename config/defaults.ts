@@ -269,6 +269,11 @@ export const DEFAULT_CONFIG = {
     auth: 'none' as 'none' | 'google-id-token',
     /** Per service: this many retryable failures in a row open the circuit; calls fail fast until the half-open test. */
     breaker: { failureThreshold: 5, halfOpenAfterSeconds: 60, minRetrySeconds: 5 },
+    /**
+     * A 401/403 means the worker lost its invoker rights (a redeploy): the step alerts at once, then tries again this
+     * often until the cycle ends, so restoring the rights is the whole fix.
+     */
+    forbiddenRecheckMinutes: 10,
   },
   bridge: {
     host: '127.0.0.1',

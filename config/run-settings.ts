@@ -30,6 +30,7 @@ export function toRunSettings(config: GamedayConfig): RunSettings {
     cycleGraceMs: config.sla.cycleGraceMinutes * MINUTE,
     precomputeTimeoutMs: config.platform.precomputeTimeoutSeconds * 1000,
     gateRecheckMs: config.warehouse.gates.recheckMinutes * MINUTE,
+    forbiddenRecheckMs: config.platform.forbiddenRecheckMinutes * MINUTE,
     predictionPollMs: config.predictions.pollIntervalSeconds * 1000,
     predictionStallMs: config.predictions.stallMinutes * MINUTE,
     minCompletionPct: config.predictions.minCompletionPct,

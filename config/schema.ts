@@ -155,6 +155,7 @@ export const configSchema = z
         halfOpenAfterSeconds: z.number().positive().max(3600),
         minRetrySeconds: z.number().positive().max(3600),
       }),
+      forbiddenRecheckMinutes: minutes,
     }),
     bridge: z.strictObject({
       host: z.string().min(1),

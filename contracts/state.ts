@@ -209,6 +209,7 @@ export type AlertKind =
   | 'STEP_STUCK'
   | 'STEP_FAILED'
   | 'GATE_FAILED'
+  | 'PERMISSION_DENIED'
   | 'PHASE_FORCED'
   | 'PHASE_DEGRADED'
   | 'PREDICTIONS_MISSING'

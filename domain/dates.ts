@@ -3,6 +3,21 @@ export const PLATFORM_TIME_ZONE = 'America/New_York';
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Intl formatters are costly to build (a date's workflow formats times on every state change) and pure once
+ * built, so each (shape, zone) is built once.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, options: Intl.DateTimeFormatOptions & { timeZone: string }): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let built = formatters.get(key);
+  if (!built) {
+    built = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, built);
+  }
+  return built;
+}
+
 export function isValidGameDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = DATE_PATTERN.exec(value);
@@ -21,7 +36,7 @@ export function assertGameDate(value: unknown, what = 'game date'): string {
 
 /** The calendar date of an instant in a time zone (default America/New_York). */
 export function dateInZone(instant: Date | number, timeZone: string = PLATFORM_TIME_ZONE): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = formatter('en-CA', {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -39,7 +54,7 @@ export function addDays(gameDate: string, days: number): string {
 
 /** Minutes past midnight of wall-clock time in a zone, for "by 2 PM ET" style deadlines. */
 export function wallClockMinutes(instant: Date | number, timeZone: string = PLATFORM_TIME_ZONE): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  const parts = formatter('en-GB', {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
@@ -72,7 +87,7 @@ function wallClock(instant: number, timeZone: string): string {
 }
 
 function zoneOffsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = formatter('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -89,7 +104,7 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
 
 /** "12:05 PM ET" for terminal output. */
 export function formatTimeET(instant: Date | number | string, timeZone: string = PLATFORM_TIME_ZONE): string {
-  const text = new Intl.DateTimeFormat('en-US', {
+  const text = formatter('en-US', {
     timeZone,
     hour: 'numeric',
     minute: '2-digit',

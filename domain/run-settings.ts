@@ -29,6 +29,8 @@ export interface RunSettings {
   /** The platform's phase-4 request timeout: the activity's start-to-close follows it. */
   precomputeTimeoutMs: number;
   gateRecheckMs: number;
+  /** Absent in settings recorded before it existed (their runs never recheck a 403). */
+  forbiddenRecheckMs?: number;
   predictionPollMs: number;
   predictionStallMs: number;
   minCompletionPct: number;

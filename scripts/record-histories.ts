@@ -236,7 +236,50 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.terminate('recorded');
     },
   },
+  'permission-denied': {
+    description:
+      'phase 4 answers 403 three times (invoker rights stripped, then restored): alerted once, tried every 10 min',
+    gameDate: '2026-01-27',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    platform: {
+      overrides: {
+        runPrecomputeProcessor: async (request) => {
+          if (request.className === 'TeamDefenseZoneAnalysisProcessor' && refusals.left-- > 0)
+            throw ApplicationFailure.nonRetryable('answered 403: no permission', 'PlatformRejected', { status: 403 });
+          return { processor: request.className, status: 'success', recordCount: 300 };
+        },
+      },
+    },
+    async drive({ env, handle, config, gameDate }) {
+      refusals.left = 3;
+      await skipTo(env, handle, config, gameDate, 'D 08:40');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
+  'grading-regraded': {
+    description: 'the first grading run publishes no completion: stuck, triggered once more, graded',
+    gameDate: '2026-01-29',
+    startsAt: 'D 16:30',
+    input: { cycle: 'overnight' },
+    platform: { lostGradingTriggers: 1 },
+    async drive({ env, handle, config, gameDate }) {
+      await deliver(
+        env,
+        handle,
+        config.lifecycle.overnight.phase3.expected.map((n) =>
+          completion(config, 3, n, gameDate, at(config, gameDate, 'D 23:00')),
+        ),
+        'all',
+      );
+      await skipTo(env, handle, config, gameDate, 'D+1 08:00');
+      await untilClosed(env, handle);
+    },
+  },
 };
+
+const refusals = { left: 0 };
 
 const settingsBroken: { now: boolean; real: () => Promise<RunSettings> } = {
   now: false,

@@ -81,7 +81,7 @@ export const bookkeepingActivities = proxyActivities<PipelineActivities>({
 });
 
 /** Data gates: a few warehouse queries; a failing gate is re-checked on the gate's own timer. */
-export const gateActivity = proxyActivities<PipelineActivities>({
+export const GATE_OPTIONS = {
   startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '5 seconds',
@@ -90,4 +90,11 @@ export const gateActivity = proxyActivities<PipelineActivities>({
     maximumAttempts: 3,
     nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
-});
+} as const;
+export const gateActivity = proxyActivities<PipelineActivities>(GATE_OPTIONS);
+
+/**
+ * The same gate as a local activity: it runs inside the workflow task that decided the trigger, so the trigger
+ * goes out in the task that sees the gate's answer: no round trip through the server on the path to a trigger.
+ */
+export const gateLocalActivity = proxyLocalActivities<PipelineActivities>(GATE_OPTIONS);

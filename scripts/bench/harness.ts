@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+
+type ActivitiesOf = ReturnType<typeof createActivities>;
 import { startBridge, type BridgeServer } from '../../bridge/server';
 import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
@@ -28,6 +30,8 @@ export interface Stack {
   /** Posts a push envelope to the bridge; resolves when the bridge answered. */
   push(envelope: object): Promise<number>;
   floor: Floor;
+  /** Each date's data-gate checks, timed inside the worker (the query, without scheduling or dispatch). */
+  gateMs: Map<string, number[]>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +86,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         },
       },
     );
+    const gateMs = new Map<string, number[]>();
     const bridge = await startBridge({ client: env.client, config });
     stops.push(() => bridge.close());
     platform.setPushUrl(bridge.pushUrl);
@@ -89,7 +94,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       connection: env.nativeConnection,
       taskQueue: config.temporal.taskQueue,
       workflowBundle: { codePath: await bundleInChild(WORKFLOWS_PATH, 'pipeline') },
-      activities: { ...createActivities(config), ...clocks.activities() },
+      activities: timeGates({ ...createActivities(config), ...clocks.activities() }, gateMs),
       maxCachedWorkflows: options.maxCachedWorkflows,
     });
     const running = worker.run();
@@ -107,11 +112,31 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await res.arrayBuffer();
       return res.status;
     };
-    return { env, config, clocks, platform, bridge, worker, push, floor, stop };
+    return { env, config, clocks, platform, bridge, worker, push, floor, gateMs, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+function timeGates<A extends { checkDataGate: ActivitiesOf['checkDataGate'] }>(
+  activities: A,
+  into: Map<string, number[]>,
+): A {
+  const check = activities.checkDataGate;
+  return {
+    ...activities,
+    async checkDataGate(request: Parameters<typeof check>[0]) {
+      const started = performance.now();
+      try {
+        return await check(request);
+      } finally {
+        const times = into.get(request.gameDate) ?? [];
+        times.push(performance.now() - started);
+        into.set(request.gameDate, times);
+      }
+    },
+  };
 }
 
 async function startFloor(env: TestWorkflowEnvironment, platformUrl: string, stops: (() => Promise<unknown>)[]) {

@@ -42,6 +42,8 @@ export interface FakePlatformOptions {
   finalAt?: number;
   /** The phase-3 processors (snake names) whose runs never publish (e.g. the 2025-12-29 incident). */
   silentPhase3?: string[];
+  /** The first N grading triggers run a grading that publishes no completion (failure mode 7). */
+  lostGradingTriggers?: number;
   /** Overrides, wrapped so they are recorded too. */
   overrides?: Partial<PipelineActivities>;
 }
@@ -58,6 +60,7 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
   const handle = () => client.workflow.getHandle(Context.current().info.workflowExecution?.workflowId ?? '');
   const games = options.games ?? 7;
   let batches = 0;
+  let lostGrading = 0;
 
   const base: PipelineActivities = {
     ...settingsActivities(config),
@@ -97,6 +100,10 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
       exportTypes: request.kind === 'tonight' ? config.export.tonightTypes : config.export.resultsTypes,
     }),
     publishGradingTrigger: async (request) => {
+      if (lostGrading < (options.lostGradingTriggers ?? 0)) {
+        lostGrading += 1;
+        return { messageId: `lost-${request.idempotencyKey}` };
+      }
       await handle().signal(
         processorCompletedSignal,
         {

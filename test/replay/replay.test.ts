@@ -23,9 +23,21 @@ interface Fixture {
   runs: { workflowId: string; runId: string; events: number; history: string }[];
 }
 
-const fixtures: Fixture[] = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Fixture);
+const readFixtures = (dir: string, label = ''): Fixture[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Fixture)
+    .map((f) => ({ ...f, scenario: `${label}${f.scenario}` }));
+
+/** The days recorded with the current workflow code. */
+const fixtures: Fixture[] = readFixtures(DIR);
+/**
+ * Days recorded by earlier workflow code, kept in a folder per change (named for it): the days that were running
+ * when that change shipped, which its `patched()` branches must still replay.
+ */
+const earlier: Fixture[] = readdirSync(DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .flatMap((entry) => readFixtures(join(DIR, entry.name), `${entry.name}/`));
 
 const histories = (fixture: Fixture) =>
   fixture.runs.map((run) => ({
@@ -43,7 +55,7 @@ beforeAll(() => quietRuntime());
 
 test('every representative day is recorded, each run with its events', () => {
   expect(fixtures.map((f) => f.scenario)).toEqual(expect.arrayContaining(REQUIRED));
-  for (const fixture of fixtures) {
+  for (const fixture of [...fixtures, ...earlier]) {
     for (const run of fixture.runs) {
       expect(histories({ ...fixture, runs: [run] })[0].history.events).toHaveLength(run.events);
     }
@@ -52,7 +64,7 @@ test('every representative day is recorded, each run with its events', () => {
   expect(fixtures.find((f) => f.scenario === 'full-day')?.runs).toHaveLength(3);
 });
 
-describe.each(fixtures.map((f) => [f.scenario, f] as const))('replay: %s', (_name, fixture) => {
+describe.each([...fixtures, ...earlier].map((f) => [f.scenario, f] as const))('replay: %s', (_name, fixture) => {
   test(`${fixture.description}: every run replays without nondeterminism`, async () => {
     const results = await replay(fixture, { workflowBundle: await workflowBundle() });
     expect(results.map((r) => r.error?.message)).toEqual(fixture.runs.map(() => undefined));

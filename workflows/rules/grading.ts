@@ -6,9 +6,13 @@ import type { StepState } from '../../contracts/state';
 import type { Cycle } from '../../domain/cycles';
 import { formatDuration } from '../../domain/dates';
 import type { AppliedForce, Day } from '../day/day';
+import { patched } from '@temporalio/workflow';
 import { iso, processorKey } from '../day/record';
 import { readActivities, triggerActivities } from '../activity-proxies';
 import { failureText } from './errors';
+
+/** Runs whose grading went stuck before this patch wait for an operator, as they did; their histories replay. */
+export const REGRADE_WHEN_STUCK_PATCH = 'regrade-once-when-stuck';
 
 export function gradingTrack(day: Day, cycle: Cycle): () => Promise<void> {
   const steps = day.state.cycles[cycle].steps.filter((s) => s.kind === 'grading');
@@ -101,9 +105,13 @@ async function grade(day: Day, step: StepState, force: AppliedForce | undefined)
       message: `${day.state.gameDate}: ${step.error}`,
       fixCommand: day.fix(5, 'grading stuck'),
     });
-    await day.wait(step, 'the grading-complete message', undefined, () => graded() !== undefined, 'STUCK');
+    const regraded = patched(REGRADE_WHEN_STUCK_PATCH) && (await regradeOnce(day, step, graded));
+    if (!regraded) {
+      await day.wait(step, 'the grading-complete message', undefined, () => graded() !== undefined, 'STUCK');
+    }
   }
   const run = graded();
+  step.error = undefined;
   grading.completedAt = run?.at;
   grading.status = run?.status;
   if (run?.status === 'success') {
@@ -116,4 +124,30 @@ async function grade(day: Day, step: StepState, force: AppliedForce | undefined)
     message: `${day.state.gameDate}: grading ended ${run?.error ?? run?.status}`,
     fixCommand: day.fix(5, 'retry grading'),
   });
+}
+
+/**
+ * Failure mode 7: a grading run can finish without publishing its completion. Grading is idempotent (it grades the
+ * date again), so a stuck step triggers it once more with a fresh key; if that run is silent too, an operator is
+ * needed (the STEP_STUCK alert is out). True when a completion arrived in the step's SLA after the re-trigger.
+ */
+async function regradeOnce(day: Day, step: StepState, graded: () => unknown): Promise<boolean> {
+  try {
+    await triggerActivities.publishGradingTrigger.executeWithOptions(
+      { summary: `grading re-trigger for ${day.state.gameDate} (no completion came)` },
+      [day.triggerIds(step, 'regrade')],
+    );
+  } catch (err) {
+    step.error = `${step.error}; the re-trigger failed: ${failureText(err)}`;
+    return false;
+  }
+  day.markTriggered(step, 'no grading-complete message: grading triggered once more');
+  const sla = day.settings.slaMs[5];
+  return day.wait(
+    step,
+    'the grading-complete message (re-triggered)',
+    day.now() + sla,
+    () => graded() !== undefined,
+    'STUCK',
+  );
 }

@@ -11,7 +11,8 @@ import type { AppliedForce, Day } from '../day/day';
 import { iso, recordRun } from '../day/record';
 import { precomputeActivity } from '../activity-proxies';
 import { passDataGate } from './data-gate';
-import { failureText } from './errors';
+import { failureText, isForbidden } from './errors';
+import { waitForInvokerRights } from './forbidden';
 import { claimBeforeTrigger } from './legacy-claim';
 import { phase3Decided } from './phase3';
 
@@ -108,6 +109,7 @@ async function runProcessors(
   const ok = (name: string) =>
     results.some((r) => r.processor === name && (r.status === 'success' || r.status === 'partial'));
   const failed: string[] = [];
+  const forbidden: string[] = [];
   const skipped: string[] = [];
   for (const spec of specs) {
     if (ok(spec.name)) continue;
@@ -152,6 +154,7 @@ async function runProcessors(
     } catch (err) {
       const why = failureText(err);
       failed.push(spec.name);
+      if (isForbidden(err)) forbidden.push(spec.name);
       const index = results.findIndex((r) => r.processor === spec.name);
       const entry: PrecomputeResult = { processor: spec.name, status: 'failed', at: iso(day.now()) };
       if (index >= 0) results[index] = entry;
@@ -177,6 +180,9 @@ async function runProcessors(
   if (step.kind === 'feature-refresh') {
     day.finishStep(step, 'FAILED', `${what} (the next refresh runs it again)`);
     return;
+  }
+  if (forbidden.length && (await waitForInvokerRights(day, step, 'precompute', forbidden))) {
+    return runProcessors(day, step, only, skipDependencyCheck, because);
   }
   step.status = 'FAILED';
   step.error = `${done}/${specs.length} done; ${what}: ${step.error ?? ''}`.trim();
