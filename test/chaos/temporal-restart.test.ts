@@ -17,9 +17,12 @@ import { SCENARIOS, type PublishEvent, type RequestEvent, type RunEvent } from '
 import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
 import { freePort } from '../../warehouse/emulator';
 import { quietRuntime, temporalCliPath } from '../helpers/tools';
+import { until } from '../helpers/until';
 
 const gameDate = '2026-02-19';
 const OUTAGE_MS = 8000;
+/** How long each wait may take: the outage and the reconnections come on top of the day's own pace. */
+const WAIT_MS = 240_000;
 let stack: LocalStack | undefined;
 let server: ChildProcess | undefined;
 let port: number;
@@ -60,16 +63,6 @@ async function startServer(): Promise<ChildProcess> {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 240_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 beforeAll(async () => {
   quietRuntime();
   port = await freePort();
@@ -104,8 +97,10 @@ test('the server killed mid phase 4 and restarted on its database: 503s meanwhil
       (await handle.query(pipelineStateQuery).catch(() => undefined)) as DayState | undefined
     )?.cycles.tomorrow.steps.find((s) => s.id === id);
 
-  await until('the first phase-4 call', () =>
-    platform.events().find((e) => e.type === 'request' && (e as RequestEvent).path === '/phase4/process-date'),
+  await until(
+    'the first phase-4 call',
+    () => platform.events().find((e) => e.type === 'request' && (e as RequestEvent).path === '/phase4/process-date'),
+    WAIT_MS,
   );
   const exited = new Promise((resolve) => server!.once('exit', resolve));
   server!.kill('SIGKILL');
@@ -127,10 +122,14 @@ test('the server killed mid phase 4 and restarted on its database: 503s meanwhil
   expect(duringOutage.length).toBeGreaterThan(0);
   server = await startServer();
 
-  const wave = await until('the PRE_GAME wave done', async () => {
-    const s = await step('tomorrow/wave-1');
-    return s?.status === 'DONE' ? s : undefined;
-  });
+  const wave = await until(
+    'the PRE_GAME wave done',
+    async () => {
+      const s = await step('tomorrow/wave-1');
+      return s?.status === 'DONE' ? s : undefined;
+    },
+    WAIT_MS,
+  );
   expect(wave.status).toBe('DONE');
   expect(await step('tomorrow/phase4')).toMatchObject({ status: 'DONE' });
 
