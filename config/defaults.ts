@@ -332,6 +332,22 @@ export const DEFAULT_CONFIG = {
     workflowBundle: undefined as string | undefined,
     /** On SIGTERM, activities in flight get this long to finish; then they are cancelled and retried elsewhere. */
     shutdownGraceSeconds: 20,
+    /**
+     * Worker versioning (workers/build-id.ts): this worker is build `buildId` of the Worker Deployment
+     * `deploymentName`. Unset: `<package version>+<first 12 hex digits of the workflow bundle's SHA-256>`, so the
+     * same workflow code always gets the same ID. Logged at start, on /healthz, and stamped by the server on the
+     * workflow tasks the worker completes.
+     */
+    buildId: undefined as string | undefined,
+    deploymentName: 'gameday',
+    /**
+     * Versioning-based routing: a workflow's tasks go only to workers of the version it runs on (PINNED: a day
+     * finishes on the build it started on; AUTO_UPGRADE: it moves to the current version). Off by default: it needs
+     * a server with Worker Deployments, and a worker gets new workflows only once its version is made current
+     * (`temporal worker deployment set-current-version`, docs/deploy.md).
+     */
+    useWorkerVersioning: false,
+    defaultVersioningBehavior: 'PINNED' as 'PINNED' | 'AUTO_UPGRADE',
   },
   /** JSON logs (pino) of the worker and the bridge, Temporal's own lines included. */
   logging: {

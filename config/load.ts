@@ -32,12 +32,23 @@ export const ENV_OVERRIDES: Record<string, string> = {
   GAMEDAY_METRICS_PORT: 'worker.metricsPort',
   GAMEDAY_WORKFLOW_BUNDLE: 'worker.workflowBundle',
   GAMEDAY_SHUTDOWN_GRACE_SECONDS: 'worker.shutdownGraceSeconds',
+  GAMEDAY_BUILD_ID: 'worker.buildId',
+  GAMEDAY_DEPLOYMENT_NAME: 'worker.deploymentName',
+  GAMEDAY_WORKER_VERSIONING: 'worker.useWorkerVersioning',
+  GAMEDAY_VERSIONING_BEHAVIOR: 'worker.defaultVersioningBehavior',
   GAMEDAY_LOG_LEVEL: 'logging.level',
   GAMEDAY_ALERT_EMAIL_TO: 'alerts.emailTo',
   GAMEDAY_ALERT_EMAIL_FROM: 'alerts.emailFrom',
   GAMEDAY_ALERT_LEDGER: 'alerts.ledgerPath',
   GAMEDAY_ALERT_LEDGER_STORE: 'alerts.ledgerStore',
 };
+
+const BOOLEANS = new Map([
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+]);
 
 /**
  * The config: defaults, then the JSON file named by GAMEDAY_CONFIG (a partial object, deep-merged),
@@ -59,9 +70,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: obje
     const text = env[variable];
     if (text === undefined || text === '') continue;
     const current = getPath(merged, path);
-    const value = typeof current === 'number' ? Number(text) : text;
+    const value = typeof current === 'number' ? Number(text) : typeof current === 'boolean' ? BOOLEANS.get(text) : text;
     if (typeof current === 'number' && !Number.isFinite(value)) {
       throw new ConfigError(`${variable}=${JSON.stringify(text)} is not a number (sets ${path})`);
+    }
+    if (typeof current === 'boolean' && value === undefined) {
+      throw new ConfigError(`${variable}=${JSON.stringify(text)} is not true, false, 1 or 0 (sets ${path})`);
     }
     setPath(merged, path, value);
   }

@@ -189,6 +189,14 @@ export const configSchema = z
       metricsPort: z.number().int().min(0).max(65535),
       workflowBundle: z.string().min(1).optional(),
       shutdownGraceSeconds: z.number().min(0).max(3600),
+      buildId: z
+        .string()
+        .max(255)
+        .regex(/^[A-Za-z0-9][\w.+@/-]*$/, 'must be letters, digits and . _ + @ / - (e.g. 0.1.0+5d1c0b7e9a2f)')
+        .optional(),
+      deploymentName: z.string().regex(/^[A-Za-z0-9][\w-]{0,99}$/, 'must be letters, digits, _ and - (no dots)'),
+      useWorkerVersioning: z.boolean(),
+      defaultVersioningBehavior: z.enum(['PINNED', 'AUTO_UPGRADE']),
     }),
     logging: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error']) }),
     warehouse: z.strictObject({

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/worker';
 import { createActivities, createOperationsActivities, type ActivityDeps } from '../activities';
 import type { GamedayConfig } from '../config/schema';
+import { deploymentOptions, type WorkerVersion } from './build-id';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -24,6 +25,11 @@ export async function createPipelineWorker(options: {
    * are cancelled (and retried by another worker). Off: they are cancelled at once (tests, the local stack).
    */
   gracefulShutdown?: boolean;
+  /**
+   * The worker's deployment version (workers/build-id.ts), reported to the server, and with
+   * `useWorkerVersioning` the version its workflow tasks are routed by. None: the SDK's default build ID.
+   */
+  version?: WorkerVersion;
 }): Promise<Worker> {
   const { config } = options;
   const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
@@ -33,6 +39,7 @@ export async function createPipelineWorker(options: {
     taskQueue: config.temporal.taskQueue,
     ...(options.gracefulShutdown ? { shutdownGraceTime: config.worker.shutdownGraceSeconds * 1000 } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.version ? { workerDeploymentOptions: deploymentOptions(options.version) } : {}),
     // Operations activities (self-heal, summary) use the worker's own client from the activity Context.
     activities: { ...createActivities(config, options.deps), ...createOperationsActivities(config, options.deps) },
   });

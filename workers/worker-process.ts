@@ -4,14 +4,16 @@
  * polling, lets activities in flight finish for `worker.shutdownGraceSeconds`, then closes the probes and the
  * connection; `done` resolves when all of that is over.
  */
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { resolveTemporalTarget, withTemporalTarget } from '../clients/temporal-connection';
 import type { GamedayConfig } from '../config/schema';
 import type { ActivityDeps } from '../activities';
 import { breakerStateGauge } from './observability/breaker-metrics';
 import { startHealthServer, withTimeout, type HealthServer, type Readiness } from './observability/health-server';
 import type { WorkerRuntime } from './observability/runtime';
-import { createPipelineWorker } from './pipeline-worker';
+import { workerVersion, type WorkerVersion } from './build-id';
+import { bundleWorkflows, createPipelineWorker } from './pipeline-worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 export interface WorkerProcess {
@@ -21,6 +23,8 @@ export interface WorkerProcess {
   metricsUrl?: string;
   /** Where the workflow code came from: the prebuilt bundle's path, or `sources`. */
   workflowCode: string;
+  /** The worker's deployment version: its build ID (logged, on /healthz, stamped on its workflow tasks). */
+  version: WorkerVersion;
   done: Promise<void>;
   shutdown(): void;
 }
@@ -43,11 +47,16 @@ export async function startWorkerProcess(options: {
     metadata: target.options.metadata as Record<string, string> | undefined,
   });
   try {
-    const bundle = prebuiltWorkflowBundle(config);
+    const prebuilt = prebuiltWorkflowBundle(config);
+    // From the sources the worker bundles them now (as the SDK would), so the build ID can name the code it runs.
+    const workflowBundle: WorkflowBundleOption = prebuilt ?? (await bundleWorkflows());
+    const code = 'code' in workflowBundle ? workflowBundle.code : readFileSync(workflowBundle.codePath, 'utf8');
+    const version = workerVersion(config, code);
     const worker = await createPipelineWorker({
       config,
       connection,
-      workflowBundle: bundle,
+      workflowBundle,
+      version,
       gracefulShutdown: true,
       deps: { ...options.deps, onBreakerStateChange: breakerStateGauge(runtime.runtime.metricMeter) },
     });
@@ -58,7 +67,13 @@ export async function startWorkerProcess(options: {
       return { ready: true, detail: `worker RUNNING, Temporal ${target.address} answers` };
     };
     const { host, healthPort } = config.worker;
-    const health = healthPort > 0 ? await startHealthServer({ host, port: healthPort, check: ready }) : undefined;
+    const about = {
+      buildId: version.buildId,
+      deploymentName: version.deploymentName,
+      workerVersioning: version.useWorkerVersioning,
+    };
+    const health =
+      healthPort > 0 ? await startHealthServer({ host, port: healthPort, check: ready, about }) : undefined;
     const done = worker.run().finally(async () => {
       await health?.close();
       await connection.close();
@@ -68,7 +83,8 @@ export async function startWorkerProcess(options: {
       worker,
       health,
       metricsUrl: runtime.metricsUrl,
-      workflowCode: bundle?.codePath ?? 'sources',
+      workflowCode: prebuilt?.codePath ?? 'sources',
+      version,
       done,
       shutdown: () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();

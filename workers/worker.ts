@@ -23,6 +23,13 @@ async function main(): Promise<void> {
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       workflowCode: running.workflowCode,
+      buildId: running.version.buildId,
+      buildIdFrom: running.version.buildIdFrom,
+      deploymentName: running.version.deploymentName,
+      workerVersioning: running.version.useWorkerVersioning,
+      ...(running.version.defaultVersioningBehavior
+        ? { versioningBehavior: running.version.defaultVersioningBehavior }
+        : {}),
       health: running.health?.url,
       metrics: running.metricsUrl,
     },

@@ -13,12 +13,20 @@ export interface Readiness {
 
 export type ReadinessCheck = () => Promise<Readiness>;
 
-/** Answers a probe request; false when the path is not a probe (the caller routes it). */
-export async function answerProbe(req: IncomingMessage, res: ServerResponse, check: ReadinessCheck): Promise<boolean> {
+/**
+ * Answers a probe request; false when the path is not a probe (the caller routes it). `about` (e.g. the worker's
+ * build ID) is part of every /healthz answer.
+ */
+export async function answerProbe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  check: ReadinessCheck,
+  about: Record<string, unknown> = {},
+): Promise<boolean> {
   const path = (req.url ?? '').split('?')[0];
   if (req.method !== 'GET' || (path !== '/healthz' && path !== '/readyz')) return false;
   if (path === '/healthz') {
-    sendJson(res, 200, { ok: true });
+    sendJson(res, 200, { ok: true, ...about });
     return true;
   }
   let readiness: Readiness;
@@ -55,9 +63,11 @@ export async function startHealthServer(options: {
   host: string;
   port: number;
   check: ReadinessCheck;
+  /** What /healthz says besides `ok` (the worker: its build ID and deployment). */
+  about?: Record<string, unknown>;
 }): Promise<HealthServer> {
   const server = createServer((req, res) => {
-    answerProbe(req, res, options.check)
+    answerProbe(req, res, options.check, options.about)
       .then((answered) => {
         if (!answered) sendJson(res, 404, { error: 'GET /healthz or /readyz' });
       })
