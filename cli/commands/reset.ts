@@ -11,7 +11,6 @@ import { action, withCommon, type CommandModule } from '../command';
 import { notFound, refused, usageError } from '../errors';
 import { loadDateRun } from '../pipeline';
 
-const EventType = temporal.api.enums.v1.EventType;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** The activities whose first scheduling marks the start of each phase's work in a cycle's run. */
@@ -53,6 +52,7 @@ export async function fetchEvents(client: Client, workflowId: string, runId: str
 
 /** The WorkflowTaskCompleted event just before the phase's first activity was scheduled (or the last one). */
 export function resetPoint(events: HistoryEvent[], target: ResetTarget): HistoryEvent | undefined {
+  const EventType = temporal.api.enums.v1.EventType;
   const completed = (e: HistoryEvent) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
   if (target === 'last-task') return [...events].reverse().find(completed);
   const activities = PHASE_START_ACTIVITY[target] ?? [];
