@@ -15,7 +15,8 @@ import { startOrAttach } from '../../clients/pipeline-client';
 import { TROUBLED_STATUSES, type StepState } from '../../contracts/state';
 import { SCENARIOS, type RequestEvent } from '../../local-platform';
 import type { LocalStack } from '../../scripts/lib/local-stack';
-import { eventually, requests, startScenarioStack } from './stack';
+import { until } from '../helpers/until';
+import { requests, startScenarioStack } from './stack';
 
 const gameDate = '2026-01-22';
 let stack: LocalStack;
@@ -36,11 +37,15 @@ test('a 403 from phase 4: one call, an alert naming it, BLOCKED where gameday he
     requests.filter((r) => (r.body as { processors: string[] }).processors[0] === 'TeamDefenseZoneAnalysisProcessor');
 
   // The day as `gameday health` loads it, at the first moment its phase-4 step is held by the 403.
-  const troubled = await eventually('the tomorrow phase-4 step held by the 403', async () => {
-    const run = await loadDateRun(stack.client, stack.config, gameDate, { queryTimeoutMs: 3_000 });
-    const step = phase4(run);
-    return step && TROUBLED_STATUSES.includes(step.status) && step.error?.includes('403') ? run : undefined;
-  });
+  const troubled = await until(
+    'the tomorrow phase-4 step held by the 403',
+    async () => {
+      const run = await loadDateRun(stack.client, stack.config, gameDate, { queryTimeoutMs: 3_000 });
+      const step = phase4(run);
+      return step && TROUBLED_STATUSES.includes(step.status) && step.error?.includes('403') ? run : undefined;
+    },
+    90_000,
+  );
   const state = troubled.state!;
   const step = phase4(troubled)!;
   expect(step.status).toBe('BLOCKED');
@@ -79,10 +84,14 @@ test('a 403 from phase 4: one call, an alert naming it, BLOCKED where gameday he
   expect(stepCheck?.message).toMatch(/^BLOCKED: .*\(401\/403\) for team_defense_zone_analysis/);
 
   // As the code stands: a try every 10 minutes of the day until the calls are allowed (the 9th), then the step runs.
-  const done = await eventually('the tomorrow phase-4 step DONE', async () => {
-    const run = await loadDateRun(stack.client, stack.config, gameDate, { queryTimeoutMs: 3_000 });
-    return phase4(run)?.status === 'DONE' ? run : undefined;
-  });
+  const done = await until(
+    'the tomorrow phase-4 step DONE',
+    async () => {
+      const run = await loadDateRun(stack.client, stack.config, gameDate, { queryTimeoutMs: 3_000 });
+      return phase4(run)?.status === 'DONE' ? run : undefined;
+    },
+    60_000,
+  );
   const calls = requests(stack.platform.events(), '/phase4/process-date');
   const tries = tdza(calls);
   const refusals = SCENARIOS['silent-403'].processors!.team_defense_zone_analysis!.http403Times!;

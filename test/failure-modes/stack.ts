@@ -72,21 +72,6 @@ export async function stateOf(stack: LocalStack, gameDate: string): Promise<DayS
     .catch(() => undefined)) as DayState | undefined;
 }
 
-/** Polls `probe` every 100 ms until it returns something; throws naming `what` after `ms`. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 export const requests = (events: PlatformEvent[], prefix: string): RequestEvent[] =>
   events.filter((e): e is RequestEvent => e.type === 'request' && e.path.startsWith(prefix));
 
