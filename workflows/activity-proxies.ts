@@ -97,4 +97,10 @@ export const gateActivity = proxyActivities<PipelineActivities>(GATE_OPTIONS);
  * The same gate as a local activity: it runs inside the workflow task that decided the trigger, so the trigger
  * goes out in the task that sees the gate's answer: no round trip through the server on the path to a trigger.
  */
-export const gateLocalActivity = proxyLocalActivities<PipelineActivities>(GATE_OPTIONS);
+export const GATE_LOCAL_OPTIONS = {
+  ...GATE_OPTIONS,
+  // One attempt: the BigQuery client retries its own transient errors, and a gate that still fails is BLOCKED and
+  // re-checked on its own durable timer (retries inside the workflow task would hold it open on the worker's clock).
+  retry: { ...GATE_OPTIONS.retry, maximumAttempts: 1 },
+} as const;
+export const gateLocalActivity = proxyLocalActivities<PipelineActivities>(GATE_LOCAL_OPTIONS);

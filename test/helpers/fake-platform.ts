@@ -22,6 +22,10 @@ export interface RecordedCall {
   args: unknown[];
 }
 
+interface TimeSource {
+  getCurrentTime(request: object): Promise<{ time?: { seconds?: unknown; nanos?: number | null } | null }>;
+}
+
 export interface FakePlatform {
   activities: PipelineActivities;
   calls: RecordedCall[];
@@ -57,6 +61,13 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
   const alerts: AlertRequest[] = [];
   const executionLog: ExecutionLogEvent[] = [];
   const dayNow = () => virtualNow(clock, Context.current().info.currentAttemptScheduledTimestampMs);
+  // A local activity's times come from the worker's clock, not the (time-skipping) server's: ask the server.
+  const testService = (client.connection as { testService?: TimeSource }).testService;
+  const localDayNow = async () => {
+    if (!testService) return virtualNow(clock, Date.now());
+    const { time } = await testService.getCurrentTime({});
+    return virtualNow(clock, Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6));
+  };
   const handle = () => client.workflow.getHandle(Context.current().info.workflowExecution?.workflowId ?? '');
   const games = options.games ?? 7;
   let batches = 0;
@@ -146,7 +157,7 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
       name,
       async (...args: unknown[]) => {
         if (name !== 'writeExecutionLog' && name !== 'raiseAlert' && name !== 'loadRunSettings' && name !== 'planDay') {
-          calls.push({ name, at: dayNow(), args });
+          calls.push({ name, at: Context.current().info.isLocal ? await localDayNow() : dayNow(), args });
         }
         return (fn as (...a: unknown[]) => Promise<unknown>)(...args);
       },

@@ -10,7 +10,7 @@ import { iso } from '../day/record';
 import { formatDuration } from '../../domain/dates';
 import type { GateCheckResult } from '../../contracts/state';
 import { patched } from '@temporalio/workflow';
-import { GATE_OPTIONS, gateActivity, gateLocalActivity } from '../activity-proxies';
+import { GATE_LOCAL_OPTIONS, gateActivity, gateLocalActivity } from '../activity-proxies';
 import { failureText } from './errors';
 
 export type GateOutcome = 'passed' | 'expired';
@@ -54,7 +54,7 @@ export async function passDataGate(
       const request = { gameDate: day.state.gameDate, phase: step.phase, mode: step.cycle };
       const summary = `data gate before ${step.label}`;
       const result = patched(GATE_AS_LOCAL_ACTIVITY_PATCH)
-        ? await gateLocalActivity.checkDataGate.executeWithOptions({ ...GATE_OPTIONS, summary }, [request])
+        ? await gateLocalActivity.checkDataGate.executeWithOptions({ ...GATE_LOCAL_OPTIONS, summary }, [request])
         : await gateActivity.checkDataGate.executeWithOptions({ summary }, [request]);
       if (!result.enabled) {
         step.gate = undefined;
