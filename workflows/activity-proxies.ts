@@ -81,7 +81,7 @@ export const bookkeepingActivities = proxyActivities<PipelineActivities>({
 });
 
 /** Data gates: a few warehouse queries; a failing gate is re-checked on the gate's own timer. */
-export const GATE_OPTIONS = {
+export const gateActivity = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '5 seconds',
@@ -90,17 +90,4 @@ export const GATE_OPTIONS = {
     maximumAttempts: 3,
     nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
-} as const;
-export const gateActivity = proxyActivities<PipelineActivities>(GATE_OPTIONS);
-
-/**
- * The same gate as a local activity: it runs inside the workflow task that decided the trigger, so the trigger
- * goes out in the task that sees the gate's answer: no round trip through the server on the path to a trigger.
- */
-export const GATE_LOCAL_OPTIONS = {
-  ...GATE_OPTIONS,
-  // One attempt: the BigQuery client retries its own transient errors, and a gate that still fails is BLOCKED and
-  // re-checked on its own durable timer (retries inside the workflow task would hold it open on the worker's clock).
-  retry: { ...GATE_OPTIONS.retry, maximumAttempts: 1 },
-} as const;
-export const gateLocalActivity = proxyLocalActivities<PipelineActivities>(GATE_LOCAL_OPTIONS);
+});

@@ -12,6 +12,7 @@ import type { RunSettings } from '../../domain/run-settings';
 
 export class DayClocks {
   private readonly clocks = new Map<string, DayClock>();
+  private settings?: RunSettings;
 
   constructor(
     private readonly config: GamedayConfig,
@@ -51,23 +52,24 @@ export class DayClocks {
     return virtualNow(this.clockOf(gameDate), this.realNow());
   }
 
+  /** The run settings of a date's workflow: the config's, with the date's day clock. */
+  settingsFor(workflowId: string): RunSettings {
+    const clock = this.clockOf(workflowId.slice(this.config.temporal.workflowIdPrefix.length));
+    return {
+      ...(this.settings ??= toRunSettings(this.config)),
+      clock: {
+        scale: clock.scale,
+        virtualAnchor: new Date(clock.virtualAnchorMs).toISOString(),
+        realAnchor: new Date(clock.realAnchorMs).toISOString(),
+      },
+    };
+  }
+
   /** The activity that replaces the worker's own `loadRunSettings`. */
   activities() {
-    const settings = toRunSettings(this.config);
-    const prefix = this.config.temporal.workflowIdPrefix;
     return {
-      loadRunSettings: async (): Promise<RunSettings> => {
-        const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
-        const clock = this.clockOf(workflowId.slice(prefix.length));
-        return {
-          ...settings,
-          clock: {
-            scale: clock.scale,
-            virtualAnchor: new Date(clock.virtualAnchorMs).toISOString(),
-            realAnchor: new Date(clock.realAnchorMs).toISOString(),
-          },
-        };
-      },
+      loadRunSettings: async (): Promise<RunSettings> =>
+        this.settingsFor(Context.current().info.workflowExecution?.workflowId ?? ''),
     };
   }
 }

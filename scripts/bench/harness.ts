@@ -15,6 +15,7 @@ import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
 import { WORKFLOWS_PATH } from '../../workers/pipeline-worker';
 import { bundleInChild } from './bundle';
+import { startWorkerProcess, type WorkerProcess } from './worker-process';
 import { createDevServerEnv } from '../../test/helpers/tools';
 import { DayClocks } from './day-clocks';
 import { goSignal, type FloorActivities } from './floor-workflow';
@@ -26,7 +27,8 @@ export interface Stack {
   clocks: DayClocks;
   platform: InstantPlatform;
   bridge: BridgeServer;
-  worker: Worker;
+  /** The worker's own process, when `workerProcess` was asked for (else the worker runs in this process). */
+  workerProcess?: WorkerProcess;
   /** Posts a push envelope to the bridge; resolves when the bridge answered. */
   push(envelope: object): Promise<number>;
   floor: Floor;
@@ -49,8 +51,8 @@ export interface StackOptions {
   games?: number;
   fault?: (arrival: Arrival) => Fault;
   env?: TestWorkflowEnvironment;
-  /** Extra worker options (e.g. a cache size for the season). */
-  maxCachedWorkflows?: number;
+  /** Runs the pipeline worker in a process of its own (its memory measured alone). */
+  workerProcess?: boolean;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -90,18 +92,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const bridge = await startBridge({ client: env.client, config });
     stops.push(() => bridge.close());
     platform.setPushUrl(bridge.pushUrl);
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: config.temporal.taskQueue,
-      workflowBundle: { codePath: await bundleInChild(WORKFLOWS_PATH, 'pipeline') },
-      activities: timeGates({ ...createActivities(config), ...clocks.activities() }, gateMs),
-      maxCachedWorkflows: options.maxCachedWorkflows,
-    });
-    const running = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
+    const bundle = await bundleInChild(WORKFLOWS_PATH, 'pipeline');
+    let workerProcess: WorkerProcess | undefined;
+    if (options.workerProcess) {
+      const settings = await serveSettings(clocks);
+      stops.push(() => settings.close());
+      workerProcess = await startWorkerProcess({ config, bundle, settingsUrl: settings.url });
+      stops.push(() => (workerProcess as WorkerProcess).stop());
+    } else {
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: config.temporal.taskQueue,
+        workflowBundle: { codePath: bundle },
+        activities: timeGates({ ...createActivities(config), ...clocks.activities() }, gateMs),
+      });
+      const running = worker.run();
+      stops.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      });
+    }
     const floor = await startFloor(env, platform.url, stops);
     const push = async (envelope: object) => {
       const res = await fetch(bridge.pushUrl, {
@@ -112,7 +122,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await res.arrayBuffer();
       return res.status;
     };
-    return { env, config, clocks, platform, bridge, worker, push, floor, gateMs, stop };
+    return { env, config, clocks, platform, bridge, workerProcess, push, floor, gateMs, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -136,6 +146,21 @@ function timeGates<A extends { checkDataGate: ActivitiesOf['checkDataGate'] }>(
         into.set(request.gameDate, times);
       }
     },
+  };
+}
+
+/** Each date's run settings (its day clock) over HTTP, for a worker in another process. */
+async function serveSettings(clocks: DayClocks): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const workflowId = new URL(req.url ?? '/', 'http://x').searchParams.get('workflow_id') ?? '';
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(clocks.settingsFor(workflowId)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/settings`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 

@@ -150,9 +150,9 @@ export function triggerSection(s: TriggerSamples): Section {
     'timed from just before its POST to the arrival of the first `/phase4/process-date` request at the instant',
     'platform (request arrival, not response). Floor: a workflow waiting for one signal then running one activity',
     'that makes one HTTP call; the signal sent over HTTP to a relay that signals through the client, as the bridge',
-    'does. The gate is the `checkDataGate` activity timed inside the worker (a local activity: it runs in the',
-    'workflow task that decided the trigger); the warehouse is off here, so it is the check without a query (the',
-    'issue measured ~310 ms for the query with the BigQuery emulator).',
+    'does. The gate is the `checkDataGate` activity timed inside the worker (its execution, without scheduling and',
+    'dispatch, which count as "everything else"); the warehouse is off here, so it is the check without a query',
+    '(the issue measured ~310 ms for the query with the BigQuery emulator).',
     '',
     table(
       ['path', 'p50', 'p95', 'p99', 'max'],
@@ -173,7 +173,7 @@ export function triggerSection(s: TriggerSamples): Section {
       (s.completedBetween.has('writeExecutionLog')
         ? ' An execution-log write is not awaited, but its completion wakes a workflow task, and a workflow runs one' +
           ' task at a time: when it lands first, what the trigger waits for waits for that task too.'
-        : ' No bookkeeping activity completed on the path (log writes are held while a gate decides a trigger).') +
+        : ' No bookkeeping activity completed on the path.') +
       ' The worker runs the workflow code of the working tree at the time of the run.',
   ].join('\n');
   return { id: 'trigger', title: '1. Trigger latency (3 -> 4) against the bare-Temporal floor', body };

@@ -8,7 +8,6 @@ import {
   condition,
   isCancellation,
   log,
-  patched,
   setCurrentDetails,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -22,48 +21,16 @@ import { detailsMarkdown } from '../../domain/day-summary';
 import { DayMetrics } from './metrics';
 
 const LOG_BATCH = 50;
-/** Runs started before this patch schedule log writes while a gate is in flight; their histories replay unchanged. */
-export const HOLD_LOG_DURING_GATES_PATCH = 'hold-execution-log-during-gates';
-const RULE_PASSES = 2;
-
-/**
- * Resumes after the workflow's next round of condition checks, once the coroutines woken in this one have run
- * (`condition` evaluates eagerly, so a predicate that is already true would not wait at all).
- */
-async function nextConditionPass(): Promise<void> {
-  let armed = false;
-  const next = condition(() => armed);
-  armed = true;
-  await next;
-}
 
 export class Bookkeeping {
   private shownAttributes = '';
   private shownDetails = '';
   private paused = false;
   private delivering = false;
-  private holds = 0;
-  private readonly holdsLogDuringGates: boolean;
   private readonly metrics: DayMetrics;
 
   constructor(private readonly state: DayState) {
     this.metrics = new DayMetrics(state);
-    this.holdsLogDuringGates = patched(HOLD_LOG_DURING_GATES_PATCH);
-  }
-
-  /**
-   * Holds back new execution-log writes while the activity that decides a trigger (a data gate) runs: a log write
-   * completing first would wake a workflow task of its own, and the gate's result would wait for it. Rows queued
-   * meanwhile go out with the trigger. Returns the release.
-   */
-  holdLog(): () => void {
-    if (!this.holdsLogDuringGates) return () => undefined;
-    this.holds += 1;
-    let released = false;
-    return () => {
-      if (!released) this.holds -= 1;
-      released = true;
-    };
   }
 
   /** Records an alert once per key and queues its delivery; returns false for a key already raised. */
@@ -98,9 +65,8 @@ export class Bookkeeping {
     );
     void this.loop(
       'execution log',
-      () => this.holds === 0 && this.state.outbox.log.length > 0,
+      () => this.state.outbox.log.length > 0,
       () => this.writeLog(),
-      this.holdsLogDuringGates,
     );
   }
 
@@ -125,21 +91,10 @@ export class Bookkeeping {
     await condition(() => !this.delivering, timeoutMs, { summary: 'finish the delivery in flight' });
   }
 
-  private async loop(
-    what: string,
-    ready: () => boolean,
-    deliver: () => Promise<void>,
-    yieldsToRules = false,
-  ): Promise<void> {
+  private async loop(what: string, ready: () => boolean, deliver: () => Promise<void>): Promise<void> {
     try {
       for (;;) {
         await condition(() => !this.paused && ready());
-        if (yieldsToRules) {
-          // The event that queued these rows may also have woken rules, which wake each other in turn (a phase-3
-          // decision wakes phase 4): let them run first, so a gate they start holds this write back.
-          for (let pass = 0; pass < RULE_PASSES; pass++) await nextConditionPass();
-          if (this.paused || !ready()) continue;
-        }
         this.delivering = true;
         try {
           await deliver();

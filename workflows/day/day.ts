@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   CancellationScope,
   condition,
+  patched,
   continueAsNew,
   isCancellation,
   log,
@@ -78,6 +79,8 @@ interface TrackRuntime {
 
 export type StepBody = (step: StepState, force: AppliedForce | undefined) => Promise<void>;
 export type CycleEnd = 'ended' | 'continue-as-new';
+
+export const WAIT_AGAIN_WHEN_A_TRACK_WAKES_PATCH = 'cycle-waits-again-when-a-track-wakes';
 
 const FLUSH_TIMEOUT_MS = 120_000;
 const PAUSE_TIMEOUT_MS = 30_000;
@@ -327,13 +330,21 @@ export class Day {
     const endAt = this.catchUp(Date.parse(c.endsAt) + this.settings.cycleGraceMs, 6 * this.settings.cycleGraceMs);
     const running = () => [...this.tracks.values()].filter((t) => !t.done).length;
     const drainable = () => this.wantsContinueAsNew() && this.parked >= running();
-    const delay = Math.max(1, Math.ceil(realDelayUntil(this.state.clock, endAt, Date.now())));
     const finalDone = () => options.endsWith !== undefined && this.tracks.get(options.endsWith)?.done === true;
-    await condition(() => this.trackError !== undefined || running() === 0 || finalDone() || drainable(), delay, {
-      summary: `the ${cycle} cycle ends (${formatTimeET(endAt, this.settings.timeZone)})`,
-    });
-    if (this.trackError !== undefined) throw this.trackError;
-    if (running() > 0 && !finalDone() && drainable() && this.now() < endAt) return 'continue-as-new';
+    for (;;) {
+      const delay = Math.max(1, Math.ceil(realDelayUntil(this.state.clock, endAt, Date.now())));
+      await condition(() => this.trackError !== undefined || running() === 0 || finalDone() || drainable(), delay, {
+        summary: `the ${cycle} cycle ends (${formatTimeET(endAt, this.settings.timeZone)})`,
+      });
+      if (this.trackError !== undefined) throw this.trackError;
+      if (running() > 0 && !finalDone() && this.now() < endAt) {
+        if (drainable()) return 'continue-as-new';
+        // Ready to drain, but a track woke in the same step and is busy again: wait for the next chance, never
+        // end the cycle early (runs before this patch did).
+        if (patched(WAIT_AGAIN_WHEN_A_TRACK_WAKES_PATCH)) continue;
+      }
+      break;
+    }
     this.closeCycle(cycle);
     return 'ended';
   }

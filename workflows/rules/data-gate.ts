@@ -9,14 +9,10 @@ import { phaseColumn } from '../day/day';
 import { iso } from '../day/record';
 import { formatDuration } from '../../domain/dates';
 import type { GateCheckResult } from '../../contracts/state';
-import { patched } from '@temporalio/workflow';
-import { GATE_LOCAL_OPTIONS, gateActivity, gateLocalActivity } from '../activity-proxies';
+import { gateActivity } from '../activity-proxies';
 import { failureText } from './errors';
 
 export type GateOutcome = 'passed' | 'expired';
-
-/** Runs that checked their gates as (remote) activities before this patch keep doing so on replay. */
-export const GATE_AS_LOCAL_ACTIVITY_PATCH = 'data-gate-as-local-activity';
 
 export async function passDataGate(
   day: Day,
@@ -49,13 +45,11 @@ export async function passDataGate(
     gate.firstCheckedAt ??= iso(checkedAt);
     gate.lastCheckedAt = iso(checkedAt);
     let checks: GateCheckResult[];
-    const releaseLog = day.books.holdLog();
     try {
-      const request = { gameDate: day.state.gameDate, phase: step.phase, mode: step.cycle };
-      const summary = `data gate before ${step.label}`;
-      const result = patched(GATE_AS_LOCAL_ACTIVITY_PATCH)
-        ? await gateLocalActivity.checkDataGate.executeWithOptions({ ...GATE_LOCAL_OPTIONS, summary }, [request])
-        : await gateActivity.checkDataGate.executeWithOptions({ summary }, [request]);
+      const result = await gateActivity.checkDataGate.executeWithOptions(
+        { summary: `data gate before ${step.label}` },
+        [{ gameDate: day.state.gameDate, phase: step.phase, mode: step.cycle }],
+      );
       if (!result.enabled) {
         step.gate = undefined;
         return 'passed';
@@ -71,8 +65,6 @@ export async function passDataGate(
           reason: `gate query failed: ${failureText(err)}`,
         },
       ];
-    } finally {
-      releaseLog();
     }
     gate.checks = checks;
     const failing = checks.filter((c) => !c.passed);

@@ -1,0 +1,96 @@
+/**
+ * The pipeline worker of a benchmark in a process of its own, so its memory is measured alone (`VmHWM`, the
+ * kernel's peak resident set of that process). It runs the real activities against the instant platform and asks
+ * the bench process for each date's day clock over HTTP (the dates' clocks live where the platform is).
+ *
+ * As a script (spawned by startWorkerProcess): reads BENCH_WORKER (JSON: config, bundle, settingsUrl) and prints
+ * `ready` once polling.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Context } from '@temporalio/activity';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { GamedayConfig } from '../../config/schema';
+import type { RunSettings } from '../../domain/run-settings';
+
+interface WorkerSpec {
+  config: GamedayConfig;
+  bundle: string;
+  /** GET `${settingsUrl}?workflow_id=...` answers the date's RunSettings (with its day clock). */
+  settingsUrl: string;
+}
+
+export interface WorkerProcess {
+  pid: number;
+  /** Peak and current resident set of the worker process, in MB (from /proc). */
+  memory(): { peakMb: number; rssMb: number };
+  stop(): Promise<void>;
+}
+
+function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export function startWorkerProcess(spec: WorkerSpec): Promise<WorkerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', __filename], {
+    env: { ...process.env, BENCH_WORKER: JSON.stringify(spec) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+      if (!output.includes('ready')) return;
+      child.stdout?.off('data', onData);
+      const pid = child.pid as number;
+      resolve({
+        pid,
+        memory: () => ({ peakMb: procStatusMb(pid, 'VmHWM'), rssMb: procStatusMb(pid, 'VmRSS') }),
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+    child.once('exit', (code) => reject(new Error(`the bench worker exited (${code}) before it ran: ${output}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.env.BENCH_WORKER ?? '') as WorkerSpec;
+  const connection = await NativeConnection.connect({ address: spec.config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: spec.config.temporal.namespace,
+    taskQueue: spec.config.temporal.taskQueue,
+    workflowBundle: { codePath: spec.bundle },
+    activities: {
+      ...createActivities(spec.config),
+      loadRunSettings: async (): Promise<RunSettings> => {
+        const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+        const res = await fetch(`${spec.settingsUrl}?workflow_id=${encodeURIComponent(workflowId)}`);
+        if (!res.ok) throw new Error(`settings for ${workflowId}: ${res.status}`);
+        return (await res.json()) as RunSettings;
+      },
+    },
+  });
+  process.once('SIGTERM', () => worker.shutdown());
+  const running = worker.run();
+  process.stdout.write('ready\n');
+  await running;
+  await connection.close();
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exit(1);
+  });
+}
