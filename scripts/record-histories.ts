@@ -53,6 +53,8 @@ interface Scenario {
   input: Omit<PipelineInput, 'gameDate'>;
   /** The time-skipping server by default; the dev server (real time, the day 600 times faster) where it lacks an API. */
   server?: 'dev';
+  /** Config overrides for this day (e.g. a low history ceiling). */
+  config?: object;
   platform?: Omit<FakePlatformOptions, 'config' | 'client'>;
   drive(day: {
     env: TestWorkflowEnvironment;
@@ -258,6 +260,19 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.terminate('recorded');
     },
   },
+  'history-ceiling': {
+    description:
+      'a gate blocked from 17:30 to 21:30 under a low history ceiling: the tomorrow cycle continues as new within itself',
+    gameDate: '2026-01-30',
+    startsAt: 'D-1 16:55',
+    input: {},
+    config: { limits: { historyEvents: 120, messageIds: 50 } },
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D-1 21:30');
+      await settle(env, handle);
+      await env.client.workflow.getHandle(handle.workflowId).terminate('recorded');
+    },
+  },
   'grading-regraded': {
     description: 'the first grading run publishes no completion: stuck, triggered once more, graded',
     gameDate: '2026-01-29',
@@ -286,7 +301,20 @@ const settingsBroken: { now: boolean; real: () => Promise<RunSettings> } = {
   real: () => Promise.reject(new Error('settings not wired')),
 };
 const gateData = { arrived: false };
+/** The history-ceiling day's gate: never enough rows. */
+async function blockedGate(request: DataGateRequest): Promise<DataGateResult> {
+  const check = {
+    check: 'min_rows:upcoming_player_game_context',
+    passed: false,
+    observed: 0,
+    required: 50,
+    reason: 'no rows',
+  };
+  return { ...request, enabled: true, passed: false, checks: [check], recheckAfterMs: 5 * 60_000 };
+}
+
 function gateOverride(scenario: string) {
+  if (scenario === 'history-ceiling') return { checkDataGate: blockedGate };
   if (scenario !== 'gate-blocked-then-passed') return {};
   gateData.arrived = false;
   return {
@@ -331,7 +359,7 @@ async function record(name: string, scenario: Scenario): Promise<void> {
   const env = scenario.server === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv();
   try {
     const scale = scenario.server === 'dev' ? { timeScale: 1 / 600 } : {};
-    const config = await dayConfig(env, scenario.gameDate, scenario.startsAt, scale);
+    const config = await dayConfig(env, scenario.gameDate, scenario.startsAt, { ...scale, ...scenario.config });
     settingsBroken.real = () => settingsActivities(config).loadRunSettings();
     settingsBroken.now = name === 'start-failed';
     const platform = fakePlatform({
