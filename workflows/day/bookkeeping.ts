@@ -8,6 +8,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   setCurrentDetails,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -22,11 +23,27 @@ import { DayMetrics } from './metrics';
 
 const LOG_BATCH = 50;
 
+/**
+ * Execution-log writes wait while an activity on the way to a trigger (a data gate, a legacy claim) is in flight:
+ * a log write finishing first would wake a workflow task of its own, and the trigger would wait behind it.
+ */
+export const HOLD_LOG_ON_TRIGGER_PATH_PATCH = 'hold-log-writes-on-trigger-path';
+const SETTLE_PASSES = 3;
+
+/** Resumes after the workflow's next pass over its blocked conditions (a condition true at once resolves at once). */
+async function nextConditionPass(): Promise<void> {
+  let armed = false;
+  const pass = condition(() => armed);
+  armed = true;
+  await pass;
+}
+
 export class Bookkeeping {
   private shownAttributes = '';
   private shownDetails = '';
   private paused = false;
   private delivering = false;
+  private holds = 0;
   private readonly metrics: DayMetrics;
 
   constructor(private readonly state: DayState) {
@@ -52,6 +69,16 @@ export class Bookkeeping {
     this.state.outbox.log.push({ ...event, dataDate: this.state.gameDate, correlationId: this.state.workflowId });
   }
 
+  /** Runs `work`, an activity the next trigger waits for, with execution-log writes held until it is done. */
+  async holding<T>(work: () => Promise<T>): Promise<T> {
+    this.holds += 1;
+    try {
+      return await work();
+    } finally {
+      this.holds -= 1;
+    }
+  }
+
   get idle(): boolean {
     return this.state.outbox.alertKeys.length === 0 && this.state.outbox.log.length === 0;
   }
@@ -67,6 +94,7 @@ export class Bookkeeping {
       'execution log',
       () => this.state.outbox.log.length > 0,
       () => this.writeLog(),
+      true,
     );
   }
 
@@ -91,10 +119,22 @@ export class Bookkeeping {
     await condition(() => !this.delivering, timeoutMs, { summary: 'finish the delivery in flight' });
   }
 
-  private async loop(what: string, ready: () => boolean, deliver: () => Promise<void>): Promise<void> {
+  private async loop(
+    what: string,
+    ready: () => boolean,
+    deliver: () => Promise<void>,
+    yieldsToTriggers = false,
+  ): Promise<void> {
     try {
       for (;;) {
         await condition(() => !this.paused && ready());
+        if (yieldsToTriggers && patched(HOLD_LOG_ON_TRIGGER_PATH_PATCH)) {
+          // Let the rules woken by the same event run first (each condition pass wakes the next in a chain:
+          // phase 3 done -> phase 4's wait -> its gate): one that reaches a gate holds the writes until it is done.
+          for (let pass = 0; pass < SETTLE_PASSES; pass++) await nextConditionPass();
+          await condition(() => !this.paused && this.holds === 0);
+          if (!ready()) continue;
+        }
         this.delivering = true;
         try {
           await deliver();

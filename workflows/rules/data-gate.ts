@@ -46,9 +46,10 @@ export async function passDataGate(
     gate.lastCheckedAt = iso(checkedAt);
     let checks: GateCheckResult[];
     try {
-      const result = await gateActivity.checkDataGate.executeWithOptions(
-        { summary: `data gate before ${step.label}` },
-        [{ gameDate: day.state.gameDate, phase: step.phase, mode: step.cycle }],
+      const result = await day.books.holding(() =>
+        gateActivity.checkDataGate.executeWithOptions({ summary: `data gate before ${step.label}` }, [
+          { gameDate: day.state.gameDate, phase: step.phase, mode: step.cycle },
+        ]),
       );
       if (!result.enabled) {
         step.gate = undefined;

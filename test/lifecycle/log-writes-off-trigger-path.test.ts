@@ -1,0 +1,87 @@
+/**
+ * Bookkeeping stays off the path to a trigger: while the data gate in front of phase 4 is being checked, no
+ * execution-log write starts (its completion would wake a workflow task of its own, and the trigger would wait
+ * behind it). The rows are written once the gate is done.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { dayTimeInstant } from '../../domain/day-times';
+import { createTimeSkippingEnv } from '../helpers/tools';
+import { dayConfig, dayState, dayWorker, deliver, endDays, settle, skipTo, startDay } from '../helpers/day-harness';
+import { fakePlatform } from '../helpers/fake-platform';
+import { completion } from '../helpers/messages';
+import { until } from '../helpers/until';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const T = temporal.api.enums.v1.EventType;
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+});
+afterEach(async () => {
+  await endDays();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const gameDate = '2025-12-29';
+const scheduledName = (e: HistoryEvent) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
+
+test('no execution-log write starts while the gate in front of phase 4 is checked; the rows follow it', async () => {
+  const config = await dayConfig(env, gameDate, 'D 22:30');
+  const at = (time: string) => dayTimeInstant(gameDate, time, config.timeZone);
+  const platform = fakePlatform({
+    config,
+    client: env.client,
+    overrides: {
+      checkDataGate: async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return { ...request, enabled: true, passed: true, checks: [], recheckAfterMs: 300_000 };
+      },
+    },
+  });
+  const { worker, taskQueue } = await dayWorker(env, platform.activities);
+  const history = await worker.runUntil(async () => {
+    const handle = await startDay(env, taskQueue, { gameDate, cycle: 'overnight' });
+    await skipTo(env, handle, config, gameDate, 'D 23:30');
+    const expected = config.lifecycle.overnight.phase3.expected;
+    await deliver(
+      env,
+      handle,
+      expected.map((name) => completion(config, 3, name, gameDate, at('D 23:30'))),
+      'p3',
+    );
+    await until(
+      'the overnight phase 4 run',
+      async () => {
+        const phase4 = (await dayState(env, handle)).cycles.overnight.steps.find((s) => s.kind === 'phase4');
+        return phase4?.status === 'DONE' ? phase4 : undefined;
+      },
+      60_000,
+    );
+    await settle(env, handle);
+    return (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
+  });
+
+  const gates = history.filter((e) => scheduledName(e) === 'checkDataGate');
+  expect(gates.length).toBeGreaterThan(0);
+  for (const gate of gates) {
+    const start = history.indexOf(gate);
+    const end = history.findIndex(
+      (e) =>
+        e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
+        String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(gate.eventId),
+    );
+    expect(end).toBeGreaterThan(start);
+    const writesDuringGate = history.slice(start, end).filter((e) => scheduledName(e) === 'writeExecutionLog');
+    expect(writesDuringGate).toEqual([]);
+  }
+  // The rows held back are written after the gate: the gate's own row among them.
+  expect(platform.executionLog.some((row) => row.processorName === 'data_gate' && row.status === 'gate_passed')).toBe(
+    true,
+  );
+  const lastGateAt = history.indexOf(gates[gates.length - 1]);
+  expect(history.slice(lastGateAt).some((e) => scheduledName(e) === 'writeExecutionLog')).toBe(true);
+}, 120_000);
