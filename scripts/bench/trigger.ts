@@ -6,7 +6,7 @@
 import { startOptions } from '../../clients/pipeline-client';
 import { addDays } from '../../domain/dates';
 import { completion, pushEnvelope } from '../../test/helpers/messages';
-import { criticalPath, runHistories } from './history';
+import { criticalPath, runHistories, type CriticalPath } from './history';
 import { startStack, type Stack } from './harness';
 import { progress } from './progress';
 import { table, type Section } from './report';
@@ -32,13 +32,35 @@ export interface TriggerSamples {
   /** Workflow tasks from the signal to the phase-4 call, and their summed processing time. */
   workflowTasks: number[];
   workflowTaskMs: number[];
+  /** Where the time goes, from each history's timestamps, Gameday's and the floor's alike. */
+  segments: { gameday: SegmentSamples; floor: SegmentSamples };
+}
+
+const SEGMENTS = {
+  toSignal: 'HTTP POST -> signal recorded (bridge or relay, client, server)',
+  workflowCode: 'workflow tasks (started -> completed: the worker runs workflow code)',
+  activities: 'activities on the path (gate: scheduled -> completed)',
+  waits: 'between them (a task or activity waiting to be dispatched)',
+  toRequest: 'call scheduled -> request arrives (dispatch, activity, HTTP)',
+};
+type Segment = keyof typeof SEGMENTS;
+type SegmentSamples = Record<Segment, number[]>;
+
+const noSegments = (): SegmentSamples => ({ toSignal: [], workflowCode: [], activities: [], waits: [], toRequest: [] });
+
+function addSegments(into: SegmentSamples, path: CriticalPath, sentAt: number, arrivedAt: number): void {
+  into.toSignal.push(path.signalAt - sentAt);
+  into.workflowCode.push(path.workflowTaskMs);
+  into.activities.push(path.gateMs);
+  into.waits.push(path.scheduledAt - path.signalAt - path.workflowTaskMs - path.gateMs);
+  into.toRequest.push(arrivedAt - path.scheduledAt);
 }
 
 const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
 const sleep = (msDelay: number) => new Promise((resolve) => setTimeout(resolve, msDelay));
 
-async function floorSample(stack: Stack, i: number): Promise<number> {
+async function floorSample(stack: Stack, i: number, segments: SegmentSamples): Promise<number> {
   const id = `floor-${i}`;
   await stack.floor.start(id);
   await sleep(SETTLE_MS);
@@ -46,6 +68,9 @@ async function floorSample(stack: Stack, i: number): Promise<number> {
   const sentAt = now();
   await stack.floor.signal(id);
   const arrival = await stack.platform.waitFor((a) => a.path === '/floor' && a.gameDate === id, TIMEOUT_MS, from);
+  const [history] = await runHistories(stack.env.client, id);
+  const path = history ? criticalPath(history, 'callPlatform') : undefined;
+  if (path) addSegments(segments, path, sentAt, arrival.arrivedAt);
   return arrival.arrivedAt - sentAt;
 }
 
@@ -88,6 +113,7 @@ async function gamedaySample(stack: Stack, gameDate: string, samples: TriggerSam
   samples.rest.push(total - gateMs);
   for (const name of path?.completedBetween ?? []) count(samples.completedBetween, name);
   if (path) {
+    addSegments(samples.segments.gameday, path, sentAt, first.arrivedAt);
     count(samples.wokenBy, path.wokenBy);
     samples.workflowTasks.push(path.workflowTasks);
     samples.workflowTaskMs.push(path.workflowTaskMs);
@@ -109,10 +135,11 @@ export async function measureTriggers(dates: number): Promise<TriggerSamples> {
     completedBetween: new Map(),
     workflowTasks: [],
     workflowTaskMs: [],
+    segments: { gameday: noSegments(), floor: noSegments() },
   };
   try {
     // Warm-up: one of each, not counted (bundles, connections, JIT).
-    await floorSample(stack, -1);
+    await floorSample(stack, -1, noSegments());
     await gamedaySample(stack, addDays(FIRST_DATE, -1), {
       ...samples,
       total: [],
@@ -123,9 +150,10 @@ export async function measureTriggers(dates: number): Promise<TriggerSamples> {
       completedBetween: new Map(),
       workflowTasks: [],
       workflowTaskMs: [],
+      segments: { gameday: noSegments(), floor: noSegments() },
     });
     for (let i = 0; i < dates; i++) {
-      samples.floor.push(await floorSample(stack, i));
+      samples.floor.push(await floorSample(stack, i, samples.segments.floor));
       await gamedaySample(stack, addDays(FIRST_DATE, i), samples);
       if ((i + 1) % 20 === 0 || i + 1 === dates) progress(`trigger: ${i + 1}/${dates} dates`);
     }
@@ -162,6 +190,18 @@ export function triggerSection(s: TriggerSamples): Section {
         row('  everything else', rest),
         row('bare Temporal floor (signal -> request)', floor),
       ],
+    ),
+    '',
+    "Where the time goes (p50 of each part, from the histories' timestamps and the request arrival; the parts' p50s",
+    "need not add up to the total's):",
+    '',
+    table(
+      ['part', 'Gameday', 'floor'],
+      (Object.keys(SEGMENTS) as Segment[]).map((key) => [
+        SEGMENTS[key],
+        ms(summarize(s.segments.gameday[key]).p50),
+        ms(summarize(s.segments.floor[key]).p50),
+      ]),
     ),
     '',
     `Ratio at p50, everything but the gate / floor: **${ratio(rest.p50, floor.p50)}** (goal <= 2x: ${goalMet ? 'met' : 'not met'}); ` +
