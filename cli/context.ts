@@ -6,12 +6,14 @@ import {
   resolveTemporalTarget,
   withTemporalTarget,
   type ConnectionOverrides,
+  type TemporalTarget,
 } from '../clients/temporal-connection';
 import { loadConfig } from '../config/load';
 import { workflowUiUrl } from '../domain/links';
 import type { GamedayConfig } from '../config/schema';
 import { EXIT, type ExitCode } from './exit-codes';
 import { CliError, toCliError, usageError } from './errors';
+import { httpChoice, type HttpChoice } from './http/target';
 
 /** The connection and output options every command accepts. */
 export interface GlobalOptions extends Pick<
@@ -27,6 +29,8 @@ export interface GlobalOptions extends Pick<
 
 export class CliContext {
   private loadedConfig?: GamedayConfig;
+  private target?: TemporalTarget;
+  private http?: HttpChoice | null;
   private connected?: Client;
 
   constructor(
@@ -58,7 +62,8 @@ export class CliContext {
       const env = this.temporalEnv;
       try {
         const loaded = loadConfig(env);
-        this.loadedConfig = withTemporalTarget(loaded, resolveTemporalTarget(loaded, env, this.tlsOverrides));
+        this.target = resolveTemporalTarget(loaded, env, this.tlsOverrides);
+        this.loadedConfig = withTemporalTarget(loaded, this.target);
       } catch (err) {
         throw usageError((err as Error).message);
       }
@@ -91,6 +96,15 @@ export class CliContext {
       throw usageError(`invalid --connect-timeout ${JSON.stringify(text)}: expected seconds > 0`);
     }
     return Math.round(seconds * 1000);
+  }
+
+  /** The frontend's HTTP API when configured for this server (cli/http/target.ts), else undefined: use gRPC. */
+  httpApi(): HttpChoice | undefined {
+    if (this.http === undefined) {
+      const config = this.config;
+      this.http = (this.target && httpChoice(config, this.target)) ?? null;
+    }
+    return this.http ?? undefined;
   }
 
   /** Connects on first use (after all input was validated). */

@@ -46,7 +46,7 @@ export function searchAttributesOf(info: Pick<WorkflowExecutionInfo, 'typedSearc
   };
 }
 
-const QUERY_TIMEOUT_MS = 5_000;
+export const QUERY_TIMEOUT_MS = 5_000;
 
 /** The state of one run: a completed run's result, else the query (which needs a worker). */
 export async function loadState(

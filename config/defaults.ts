@@ -1,3 +1,6 @@
+/** The local stack's HTTP API port: `localStack.httpPort` and the default `temporal.httpAddress`. */
+const LOCAL_HTTP_PORT = 7243;
+
 /**
  * Every fact Gameday knows about the platform, in one place: processor names and classes, topics,
  * thresholds, timers and schedule times. Loaded and validated by `loadConfig`.
@@ -21,6 +24,12 @@ export const DEFAULT_CONFIG = {
     taskQueue: 'gameday',
     workflowIdPrefix: 'gameday-',
     uiUrl: 'http://127.0.0.1:8233',
+    /**
+     * The frontend's HTTP API (host:port), which `gameday status` reads with plain HTTP requests instead of gRPC.
+     * The default is the local stack's (localStack.httpPort) and goes with the default `address` only: with another
+     * gRPC address and no HTTP address of its own (config file or TEMPORAL_HTTP_ADDRESS), status uses gRPC.
+     */
+    httpAddress: `127.0.0.1:${LOCAL_HTTP_PORT}` as string | undefined,
   },
   /**
    * The processors Gameday knows, per phase, with the names they publish under. Phases 1-2 are observed only
@@ -401,6 +410,8 @@ export const DEFAULT_CONFIG = {
     demoDate: '2025-12-29',
     temporalPort: 7233,
     uiPort: 8233,
+    /** The dev server's HTTP API (`temporal server start-dev --http-port`), the default `temporal.httpAddress`. */
+    httpPort: LOCAL_HTTP_PORT,
     /** Git-ignored folder for the dev server's SQLite database. */
     dataDir: '.gameday',
     /** The demo day is compressed 600 times: D-1 17:00 to D+1 09:00 in about four minutes, 30 minutes in 3 s. */

@@ -11,6 +11,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   GAMEDAY_TIME_SCALE: 'timeScale',
   TEMPORAL_ADDRESS: 'temporal.address',
   TEMPORAL_NAMESPACE: 'temporal.namespace',
+  TEMPORAL_HTTP_ADDRESS: 'temporal.httpAddress',
   GAMEDAY_TASK_QUEUE: 'temporal.taskQueue',
   GAMEDAY_WORKFLOW_ID_PREFIX: 'temporal.workflowIdPrefix',
   GAMEDAY_UI_URL: 'temporal.uiUrl',

@@ -55,6 +55,7 @@ const lifecycle = z.strictObject({
   }),
 });
 const httpUrl = z.url({ protocol: /^https?$/ });
+const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port');
 const minutes = z
   .number()
   .positive()
@@ -84,11 +85,12 @@ export const configSchema = z
       realAnchor: z.iso.datetime({ offset: true }).optional(),
     }),
     temporal: z.strictObject({
-      address: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port'),
+      address: hostPort,
       namespace: z.string().min(1),
       taskQueue: z.string().min(1),
       workflowIdPrefix: z.string().min(1),
       uiUrl: httpUrl,
+      httpAddress: hostPort.optional(),
     }),
     processors: z.strictObject({
       1: z.array(processor).min(1),
@@ -229,6 +231,7 @@ export const configSchema = z
       demoDate: z.string().refine(isValidGameDate, 'must be a YYYY-MM-DD date'),
       temporalPort: z.number().int().min(1).max(65535),
       uiPort: z.number().int().min(1).max(65535),
+      httpPort: z.number().int().min(1).max(65535),
       dataDir: z.string().min(1),
       timeScale: z.number().positive().max(1),
       startsAt: dayTime,

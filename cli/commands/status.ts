@@ -5,7 +5,9 @@ import { notFound } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { renderState } from '../format';
 import type { BridgeStatsView } from '../../bridge/stats';
-import { effectiveStatus, loadDateRun, type DateRun } from '../pipeline';
+import { readDateRun } from '../http/read-date-run';
+import { httpRequest } from '../http/request';
+import { effectiveStatus, type DateRun } from '../pipeline';
 
 /** 0 complete (or no games), 1 in progress, degraded or complete with gaps, 2 stuck/failed/closed without its day. */
 export function statusExitCode(run: DateRun): ExitCode {
@@ -19,15 +21,17 @@ export function statusExitCode(run: DateRun): ExitCode {
   return EXIT.FAILING;
 }
 
+const BRIDGE_STATS_TIMEOUT_MS = 800;
+
 /** What the bridge acknowledged without using (undated messages are counted only there); absent when unreachable. */
 async function bridgeStats(ctx: {
   config: { bridge: { host: string; port: number } };
 }): Promise<BridgeStatsView | undefined> {
   try {
-    const res = await fetch(`http://${ctx.config.bridge.host}:${ctx.config.bridge.port}/stats`, {
-      signal: AbortSignal.timeout(800),
+    const res = await httpRequest(`http://${ctx.config.bridge.host}:${ctx.config.bridge.port}/stats`, {
+      timeoutMs: BRIDGE_STATS_TIMEOUT_MS,
     });
-    return res.ok ? ((await res.json()) as BridgeStatsView) : undefined;
+    return res.status === 200 ? (JSON.parse(res.text) as BridgeStatsView) : undefined;
   } catch {
     return undefined;
   }
@@ -47,8 +51,7 @@ export const statusCommand: CommandModule = {
     ).action(
       action(async (ctx, args) => {
         const date = parseDate(args[0], 'date', ctx.config.timeZone);
-        const client = await ctx.client();
-        const [run, bridge] = await Promise.all([loadDateRun(client, ctx.config, date), bridgeStats(ctx)]);
+        const [run, bridge] = await Promise.all([readDateRun(ctx, date), bridgeStats(ctx)]);
         if (!run) {
           throw notFound(
             `no pipeline workflow for ${date} (workflow ID ${ctx.config.temporal.workflowIdPrefix}${date})`,

@@ -1,7 +1,8 @@
 /**
  * 5. `gameday status` as a whole process, each way a user can run it, beside the official
- * `temporal workflow query` for the same running date, against a warm dev server. The CLI runs asynchronously so
- * the in-process worker answers its queries.
+ * `temporal workflow query` for the same running date, against a warm dev server with its HTTP API on. The CLI reads
+ * the date over the HTTP API (TEMPORAL_HTTP_ADDRESS) in the headline row and over gRPC in one row of its own. The CLI
+ * runs asynchronously so the in-process worker answers its queries.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { addDays } from '../../domain/dates';
 import { dayWorker } from '../../test/helpers/day-harness';
 import { fakePlatform } from '../../test/helpers/fake-platform';
 import { createDevServerEnv, temporalCliPath } from '../../test/helpers/tools';
+import { freePort } from '../../warehouse/emulator';
 import { progress } from './progress';
 import { table, type Section } from './report';
 import { ms, ratio, summarize } from './stats';
@@ -34,6 +36,8 @@ interface Way {
   name: string;
   file: string;
   args: string[];
+  /** Replaces the shared environment (e.g. without the HTTP address, for gRPC). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Wall times of each way, `runs` rounds after one warm-up round; round-robin, so load drift hits all alike. */
@@ -42,7 +46,7 @@ async function timeAll(ways: Way[], env: NodeJS.ProcessEnv, runs: number): Promi
   for (let round = 0; round <= runs; round++) {
     for (const [i, way] of ways.entries()) {
       const started = process.hrtime.bigint();
-      await runOnce(way.file, way.args, env);
+      await runOnce(way.file, way.args, way.env ?? env);
       if (round > 0) times[i].push(Number(process.hrtime.bigint() - started) / 1e6);
     }
     progress(`status: round ${round}/${runs}`);
@@ -52,7 +56,8 @@ async function timeAll(ways: Way[], env: NodeJS.ProcessEnv, runs: number): Promi
 
 export async function statusBenchmark(): Promise<Section> {
   progress('status: starting the dev server and 30 dates (27 complete, 3 running)');
-  const env = await createDevServerEnv();
+  const httpPort = await freePort();
+  const env = await createDevServerEnv({ extraArgs: ['--http-port', String(httpPort)] });
   const config = loadConfig({}, { clock: { realAnchor: new Date().toISOString() } });
   // The three newest dates never get their phase-3 completions: they stay running for `status` to query.
   const fake = fakePlatform({
@@ -80,16 +85,18 @@ export async function statusBenchmark(): Promise<Section> {
       ),
     );
     await Promise.all(handles.slice(3).map((h) => h.result()));
-    const cliEnv = {
+    const grpcEnv: NodeJS.ProcessEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_HTTP_ADDRESS: '',
       GAMEDAY_TASK_QUEUE: taskQueue,
       GAMEDAY_CONFIG: '',
       PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH ?? ''}`,
     };
+    const cliEnv = { ...grpcEnv, TEMPORAL_HTTP_ADDRESS: `127.0.0.1:${httpPort}` };
     const status = ['status', LAST_DATE];
     const ways: Way[] = [
-      { name: '`gameday status` (on PATH: .tools/bin)', file: 'gameday', args: status },
+      { name: '`gameday status` (on PATH: .tools/bin; HTTP API)', file: 'gameday', args: status },
       { name: '`npx gameday status` (README)', file: 'npx', args: ['gameday', ...status] },
       {
         name: '`node bin/gameday.js status`',
@@ -110,7 +117,8 @@ export async function statusBenchmark(): Promise<Section> {
           'pipelineState',
         ],
       },
-      { name: '`gameday status` of a complete date', file: 'gameday', args: ['status', dates[10]] },
+      { name: '`gameday status` over gRPC (no HTTP address)', file: 'gameday', args: status, env: grpcEnv },
+      { name: '`gameday status` of a complete date (HTTP API)', file: 'gameday', args: ['status', dates[10]] },
       {
         name: `\`gameday dashboard --days ${DAYS}\``,
         file: 'gameday',
@@ -127,8 +135,10 @@ export async function statusBenchmark(): Promise<Section> {
     });
     const onPath = summarize(results[0].times).p50;
     const body = [
-      `A running date (\`${LAST_DATE}\`, waiting in phase 3) among ${DAYS} on a warm dev server; ${RUNS} rounds after one`,
-      'warm-up, each command once per round (round-robin), as a whole process. `bin/gameday.js` runs the CLI',
+      `A running date (\`${LAST_DATE}\`, waiting in phase 3) among ${DAYS} on a warm dev server (its HTTP API on with`,
+      '`--http-port`); `gameday status` reads it over the HTTP API (`TEMPORAL_HTTP_ADDRESS`, plain `fetch`) in every',
+      'row but the one "over gRPC" (no HTTP address: the Temporal client). The headline (on PATH) uses the HTTP API.',
+      `${RUNS} rounds after one warm-up, each command once per round (round-robin), as a whole process. \`bin/gameday.js\` runs the CLI`,
       'precompiled by the setup step while it is newer than its sources (an edited source falls back to tsx, slower).',
       'After `npm install` (or any `npm start`/`npm test`), `export PATH="$PWD/.tools/bin:$PATH"` puts `gameday` on',
       'PATH (the setup step links `.tools/bin/gameday` to `bin/gameday.js`).',

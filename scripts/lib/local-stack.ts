@@ -103,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const virtualAnchor = options.dayOf
     ? new Date(dayTimeInstant(options.dayOf, base.localStack.startsAt, base.timeZone)).toISOString()
     : undefined;
-  const { temporalPort, uiPort, dataDir } = base.localStack;
+  const { temporalPort, uiPort, httpPort, dataDir } = base.localStack;
   const steps = startupSteps(base.localStack.stepTimeoutSeconds * 1000, options.progress ?? log);
   if (!Runtime._instance) {
     // One line per warning: alerts and acknowledged messages already show in the progress output.
@@ -125,6 +125,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         uiPort: options.randomPorts ? undefined : uiPort,
         dbFilename,
         searchAttributes: PIPELINE_SEARCH_ATTRIBUTES,
+        // The HTTP API `gameday status` reads (temporal.httpAddress defaults to this port); random ports: its own.
+        extraArgs: options.randomPorts ? [] : ['--http-port', String(httpPort)],
       },
     }).catch((err: Error) => {
       throw new Error(`cannot start the Temporal dev server on 127.0.0.1:${temporalPort}: ${err.message}`);

@@ -43,14 +43,18 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-/** The dev server (schedules, search attributes, reset) from the pinned PyPI package. */
-export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * The dev server (schedules, search attributes, reset) from the pinned PyPI package; `extraArgs` go to
+ * `temporal server start-dev` (e.g. `['--http-port', '7243']` for its HTTP API on a known port).
+ */
+export function createDevServerEnv(options: { extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
       searchAttributes: PIPELINE_SEARCH_ATTRIBUTES,
       ip: '127.0.0.1',
+      extraArgs: options.extraArgs,
     },
   });
 }

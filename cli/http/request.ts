@@ -1,0 +1,57 @@
+/**
+ * One HTTP(S) request with Node's own `http`/`https` modules: `fetch` would load undici first (tens of
+ * milliseconds of a command that takes a hundred), and cannot present a client certificate.
+ */
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  text: string;
+}
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** TLS for https: a client certificate and key, a CA, a server name (as the gRPC connection's). */
+  tls?: { cert?: Buffer; key?: Buffer; ca?: Buffer; servername?: string };
+}
+
+/** Raised when no answer came within `timeoutMs` (name TimeoutError, as AbortSignal.timeout's). */
+export class RequestTimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+export async function httpRequest(url: string, request: HttpRequest): Promise<HttpResponse> {
+  const target = new URL(url);
+  // Loaded on first use: https (TLS) only when asked for.
+  const transport = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const headers = {
+    ...request.headers,
+    ...(request.body ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const req = transport.request(target, { method: request.method ?? 'GET', headers, ...request.tls }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? '',
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    const timer = setTimeout(
+      () => req.destroy(new RequestTimeoutError(`no answer in ${request.timeoutMs} ms`)),
+      request.timeoutMs,
+    );
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end(request.body);
+  });
+}
