@@ -1,6 +1,6 @@
 /**
  * The pipeline worker of a benchmark in a process of its own, so its memory is measured alone (`VmHWM`, the
- * kernel's peak resident set of that process). It runs the real activities against the instant platform and asks
+ * kernel's peak resident set of that process), with the heap limits it is deployed with (workers/heap-limits.ts). It runs the real activities against the instant platform and asks
  * the bench process for each date's day clock over HTTP (the dates' clocks live where the platform is).
  *
  * As a script (spawned by startWorkerProcess): reads BENCH_WORKER (JSON: config, bundle, settingsUrl) and prints
@@ -13,6 +13,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { GamedayConfig } from '../../config/schema';
 import type { RunSettings } from '../../domain/run-settings';
+import { WORKER_NODE_OPTIONS } from '../../workers/heap-limits';
 
 interface WorkerSpec {
   config: GamedayConfig;
@@ -35,10 +36,14 @@ function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 export function startWorkerProcess(spec: WorkerSpec): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', __filename], {
-    env: { ...process.env, BENCH_WORKER: JSON.stringify(spec) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...WORKER_NODE_OPTIONS.split(' '), '--require', 'tsx/cjs', __filename],
+    {
+      env: { ...process.env, BENCH_WORKER: JSON.stringify(spec) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {

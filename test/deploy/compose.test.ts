@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { loadConfig, ENV_OVERRIDES } from '../../config/load';
 import { PIPELINE_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
+import { WORKER_NODE_OPTIONS } from '../../workers/heap-limits';
 
 const ROOT = join(__dirname, '..', '..');
 const COMPOSE = '/usr/bin/docker-compose';
@@ -216,4 +217,12 @@ describeWithCompose('docker-compose.yml', () => {
     for (const name of ['postgresql', 'temporal', 'gameday-worker', 'gameday-bridge'])
       expect(services[name].healthcheck).toBeDefined();
   });
+});
+
+test('the image and `npm run start:worker` run the worker with the heap limits the season benchmark measures', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  expect(dockerfile).toContain(`NODE_OPTIONS="${WORKER_NODE_OPTIONS}"`);
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
+  expect(scripts['start:worker']).toBe(`node ${WORKER_NODE_OPTIONS} dist/workers/worker.js`);
 });
