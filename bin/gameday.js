@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `gameday` launcher. It runs the precompiled CLI that the setup step builds (.tools/cli/gameday.js) while
-// that file is newer than every source it was built from; otherwise the TypeScript sources through tsx.
+// that file is newer than every source it was built from; otherwise the TypeScript sources through tsx. The bundle
+// remembers the last config it validated next to itself (cli/config-memo.ts), stamped with its build time.
 /* eslint-disable @typescript-eslint/no-require-imports */
 'use strict';
 const { existsSync, readFileSync, statSync } = require('node:fs');
@@ -14,15 +15,16 @@ function freshBundle() {
   const builtAt = statSync(bundle).mtimeMs;
   try {
     const sources = JSON.parse(readFileSync(inputs, 'utf8'));
-    return sources.every((source) => statSync(source).mtimeMs <= builtAt) ? bundle : undefined;
+    if (!sources.every((source) => statSync(source).mtimeMs <= builtAt)) return undefined;
+    return { bundle, configMemo: { file: join(dir, 'config-accepted.json'), stamp: String(builtAt) } };
   } catch {
     return undefined;
   }
 }
 
-const bundle = process.env.GAMEDAY_CLI_FROM_SOURCE ? undefined : freshBundle();
-if (bundle) {
-  require(bundle).run();
+const fresh = process.env.GAMEDAY_CLI_FROM_SOURCE ? undefined : freshBundle();
+if (fresh) {
+  require(fresh.bundle).run(process.argv, { configMemo: fresh.configMemo });
 } else {
   require('tsx/cjs');
   require('../cli/main.ts').run();

@@ -8,7 +8,7 @@ import {
   type ConnectionOverrides,
   type TemporalTarget,
 } from '../clients/temporal-connection';
-import { loadConfig } from '../config/load';
+import { loadConfig, type ValidationMemo } from '../config/load';
 import { workflowUiUrl } from '../domain/links';
 import type { GamedayConfig } from '../config/schema';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -28,6 +28,8 @@ export interface GlobalOptions extends Pick<
 }
 
 export class CliContext {
+  /** Set by the CLI bundle (cli/main.ts `run`): configs it validated before are not validated again. */
+  static validationMemo?: ValidationMemo;
   private loadedConfig?: GamedayConfig;
   private target?: TemporalTarget;
   private http?: HttpChoice | null;
@@ -61,7 +63,7 @@ export class CliContext {
     if (!this.loadedConfig) {
       const env = this.temporalEnv;
       try {
-        const loaded = loadConfig(env);
+        const loaded = loadConfig(env, {}, CliContext.validationMemo);
         this.target = resolveTemporalTarget(loaded, env, this.tlsOverrides);
         this.loadedConfig = withTemporalTarget(loaded, this.target);
       } catch (err) {

@@ -5,6 +5,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands';
 import { scheduleCommand } from './commands/schedule';
+import { fileValidationMemo } from './config-memo';
+import { CliContext } from './context';
 import { EXIT } from './exit-codes';
 
 export function buildProgram(): Command {
@@ -57,8 +59,16 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
 }
 
-/** Runs the CLI and exits with its code (bin/gameday.js calls this). */
-export function run(argv: string[] = process.argv): void {
+/**
+ * Runs the CLI and exits with its code (bin/gameday.js calls this). The bundle passes where to remember the last
+ * config it validated (cli/config-memo.ts) and its build stamp.
+ */
+export function run(
+  argv: string[] = process.argv,
+  options: { configMemo?: { file: string; stamp: string } } = {},
+): void {
+  if (options.configMemo)
+    CliContext.validationMemo = fileValidationMemo(options.configMemo.file, options.configMemo.stamp);
   main(argv).then(
     (code) => process.exit(code),
     (err: unknown) => {

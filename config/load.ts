@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG } from './defaults';
-import { configSchema, type GamedayConfig } from './schema';
+import type { GamedayConfig } from './schema';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -52,10 +52,30 @@ const BOOLEANS = new Map([
 ]);
 
 /**
+ * Remembers configs the schema accepted (as JSON text), so a process that starts again with the same config skips
+ * loading zod and validating (60 ms of a CLI command). The schema has no transforms: what it accepts it returns as
+ * it is. Only the CLI bundle keeps one (cli/config-memo.ts), stamped with the bundle it belongs to.
+ */
+export interface ValidationMemo {
+  accepted(text: string): boolean;
+  remember(text: string): void;
+}
+
+/** The schema, built on first use: zod takes tens of milliseconds to load. */
+function loadSchema(): typeof import('./schema').configSchema {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./schema') as typeof import('./schema')).configSchema;
+}
+
+/**
  * The config: defaults, then the JSON file named by GAMEDAY_CONFIG (a partial object, deep-merged),
  * then single-value environment overrides. Throws ConfigError naming each bad value.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: object = {}): GamedayConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: object = {},
+  memo?: ValidationMemo,
+): GamedayConfig {
   let merged: unknown = structuredClone(DEFAULT_CONFIG);
   if (env.GAMEDAY_CONFIG) {
     let fileValue: unknown;
@@ -80,11 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: obje
     }
     setPath(merged, path, value);
   }
-  return validateConfig(merged);
+  return validateConfig(merged, memo);
 }
 
-export function validateConfig(candidate: unknown): GamedayConfig {
-  const result = configSchema.safeParse(candidate);
+export function validateConfig(candidate: unknown, memo?: ValidationMemo): GamedayConfig {
+  const text = memo ? JSON.stringify(candidate) : '';
+  if (memo?.accepted(text)) return candidate as GamedayConfig;
+  const result = loadSchema().safeParse(candidate);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const path = issue.path.join('.');
@@ -94,6 +116,7 @@ export function validateConfig(candidate: unknown): GamedayConfig {
     });
     throw new ConfigError(`invalid Gameday config:\n${lines.join('\n')}`);
   }
+  memo?.remember(text);
   return result.data;
 }
 
