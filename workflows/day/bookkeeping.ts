@@ -28,14 +28,14 @@ const LOG_BATCH = 50;
  * a log write finishing first would wake a workflow task of its own, and the trigger would wait behind it.
  */
 export const HOLD_LOG_ON_TRIGGER_PATH_PATCH = 'hold-log-writes-on-trigger-path';
-const SETTLE_PASSES = 3;
+const SETTLE_PASSES = 2;
 
-/** Resumes after the workflow's next pass over its blocked conditions (a condition true at once resolves at once). */
-async function nextConditionPass(): Promise<void> {
+/** Resolves at the workflow's next pass over its blocked conditions (a condition true at once resolves at once). */
+function nextConditionPass(): Promise<void> {
   let armed = false;
   const pass = condition(() => armed);
   armed = true;
-  await pass;
+  return pass;
 }
 
 export class Bookkeeping {
