@@ -69,6 +69,8 @@ export function startWorkerProcess(spec: WorkerSpec): Promise<WorkerProcess> {
 }
 
 async function main(): Promise<void> {
+  // As deployed: compiled JS without source maps (tsx turns them on; see runAsDeployed in scripts/bench.ts).
+  process.setSourceMapsEnabled(false);
   const spec = JSON.parse(process.env.BENCH_WORKER ?? '') as WorkerSpec;
   const connection = await NativeConnection.connect({ address: spec.config.temporal.address });
   const worker = await Worker.create({
