@@ -163,6 +163,27 @@ export async function measureTriggers(dates: number): Promise<TriggerSamples> {
   return samples;
 }
 
+/**
+ * What the path's shape alone costs: Gameday's workflow tasks and dispatch waits at the floor's per-task cost (the
+ * floor's one task runs a workflow that does next to nothing), plus its gate's activity round trip.
+ */
+function structureLine(s: TriggerSamples): string {
+  const p50 = (values: number[]) => summarize(values).p50;
+  const floor = s.segments.floor;
+  const tasks = p50(s.workflowTasks);
+  const shape =
+    p50(floor.toSignal) +
+    tasks * (p50(floor.workflowCode) + p50(floor.waits)) +
+    p50(s.segments.gameday.activities) +
+    p50(floor.toRequest);
+  return (
+    `The path's shape: ${tasks} workflow tasks and the gate's activity round trip where the floor has one task. At` +
+    ` the floor's cost per task (${ms(p50(floor.workflowCode))} for a workflow that does next to nothing: the` +
+    ` worker's fixed cost of a task) that shape alone is ${ms(shape)}, ${ratio(shape, p50(s.floor))} of the floor;` +
+    " the rest is Gameday's own workflow code and activity."
+  );
+}
+
 export function triggerSection(s: TriggerSamples): Section {
   const total = summarize(s.total);
   const gate = summarize(s.gate);
@@ -206,6 +227,7 @@ export function triggerSection(s: TriggerSamples): Section {
     '',
     `Ratio at p50, everything but the gate / floor: **${ratio(rest.p50, floor.p50)}** (goal <= 2x: ${goalMet ? 'met' : 'not met'}); ` +
       `with the gate: ${ratio(total.p50, floor.p50)}.`,
+    structureLine(s),
     `Between the signal and the phase-4 call: ${summarize(s.workflowTasks).p50} workflow tasks (p50), together` +
       ` ${ms(summarize(s.workflowTaskMs).p50)} of workflow-code processing (p50, workflow task started -> completed);` +
       ` activities that completed in between: ${list(s.completedBetween)}; the workflow task that scheduled the call` +
