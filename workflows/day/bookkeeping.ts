@@ -24,8 +24,9 @@ import { DayMetrics } from './metrics';
 const LOG_BATCH = 50;
 
 /**
- * Execution-log writes wait while an activity on the way to a trigger (a data gate, a legacy claim) is in flight:
- * a log write finishing first would wake a workflow task of its own, and the trigger would wait behind it.
+ * Execution-log writes wait while a data gate is in flight: a log write finishing first would wake a workflow task
+ * of its own, and the trigger after the gate would wait behind it. (Not the legacy claim: retried for an hour when
+ * Firestore is down, it would hold the log that long.)
  */
 export const HOLD_LOG_ON_TRIGGER_PATH_PATCH = 'hold-log-writes-on-trigger-path';
 const SETTLE_PASSES = 2;

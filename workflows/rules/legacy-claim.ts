@@ -27,26 +27,16 @@ export async function claimBeforeTrigger(
   force: AppliedForce | undefined,
 ): Promise<ClaimVerdict> {
   const mode = day.settings.legacyMode ?? 'off';
-  const phase = step.phase;
-  if (mode === 'off' || force || (phase !== 4 && phase !== 5)) return 'trigger';
+  if (mode === 'off' || force || (step.phase !== 4 && step.phase !== 5)) return 'trigger';
   const cycle = day.state.cycles[step.cycle];
   // The legacy counter triggers a phase at most once per date: only the cycle's first trigger of the phase races it.
   const earlier = cycle.steps.some((s) => s !== step && s.kind === step.kind && s.legacy && s.dueAt < step.dueAt);
   if (earlier && mode !== 'shadow') return 'trigger';
   let claim: LegacyClaim;
   try {
-    const decision = await day.books.holding(() =>
-      claimActivity.claimLegacyTrigger.executeWithOptions(
-        { summary: `legacy claim before ${step.label} of ${day.state.gameDate}` },
-        [
-          {
-            gameDate: day.state.gameDate,
-            phase,
-            cycleStart: cycle.countFrom,
-            reason: `gameday:${step.id}`,
-          },
-        ],
-      ),
+    const decision = await claimActivity.claimLegacyTrigger.executeWithOptions(
+      { summary: `legacy claim before ${step.label} of ${day.state.gameDate}` },
+      [{ gameDate: day.state.gameDate, phase: step.phase, cycleStart: cycle.countFrom, reason: `gameday:${step.id}` }],
     );
     claim = { outcome: decision.outcome, reason: decision.reason, at: iso(day.now()) };
   } catch (err) {
