@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `gameday` launcher. It runs the precompiled CLI that the setup step builds (.tools/cli/gameday.js) while
 // that file is newer than every source it was built from; otherwise the TypeScript sources through tsx. The bundle
-// remembers the last config it validated next to itself (cli/config-memo.ts), stamped with its build time.
+// remembers the configs it validated next to itself (cli/config-memo.ts), stamped with its build time.
 /* eslint-disable @typescript-eslint/no-require-imports */
 'use strict';
 const { existsSync, readFileSync, statSync } = require('node:fs');
@@ -16,7 +16,7 @@ function freshBundle() {
   try {
     const sources = JSON.parse(readFileSync(inputs, 'utf8'));
     if (!sources.every((source) => statSync(source).mtimeMs <= builtAt)) return undefined;
-    return { bundle, configMemo: { file: join(dir, 'config-accepted.json'), stamp: String(builtAt) } };
+    return { bundle, configMemo: { dir: join(dir, 'configs-accepted'), stamp: String(builtAt) } };
   } catch {
     return undefined;
   }

@@ -6,11 +6,12 @@ import { usageError } from './errors';
 
 /** YYYY-MM-DD, or today / yesterday / tomorrow in the platform's time zone (America/New_York). */
 export function parseDate(input: string | undefined, what = 'date', timeZone = PLATFORM_TIME_ZONE): string {
-  const today = dateInZone(Date.now(), timeZone);
   const text = (input ?? 'today').trim().toLowerCase();
-  if (text === 'today') return today;
-  if (text === 'yesterday') return addDays(today, -1);
-  if (text === 'tomorrow') return addDays(today, 1);
+  // Today only when asked for: the first time-zone formatter costs a command tens of milliseconds.
+  const today = () => dateInZone(Date.now(), timeZone);
+  if (text === 'today') return today();
+  if (text === 'yesterday') return addDays(today(), -1);
+  if (text === 'tomorrow') return addDays(today(), 1);
   if (!isValidGameDate(text)) {
     throw usageError(
       `invalid ${what} ${JSON.stringify(input)}: expected a real calendar date as YYYY-MM-DD (or today, yesterday, tomorrow)`,

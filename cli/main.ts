@@ -60,15 +60,15 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 }
 
 /**
- * Runs the CLI and exits with its code (bin/gameday.js calls this). The bundle passes where to remember the last
- * config it validated (cli/config-memo.ts) and its build stamp.
+ * Runs the CLI and exits with its code (bin/gameday.js calls this). The bundle passes where to remember the configs
+ * it validated (cli/config-memo.ts) and its build stamp.
  */
 export function run(
   argv: string[] = process.argv,
-  options: { configMemo?: { file: string; stamp: string } } = {},
+  options: { configMemo?: { dir: string; stamp: string } } = {},
 ): void {
   if (options.configMemo)
-    CliContext.validationMemo = fileValidationMemo(options.configMemo.file, options.configMemo.stamp);
+    CliContext.validationMemo = fileValidationMemo(options.configMemo.dir, options.configMemo.stamp);
   main(argv).then(
     (code) => process.exit(code),
     (err: unknown) => {

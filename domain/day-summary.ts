@@ -29,7 +29,10 @@ export function focusStep(state: DayState): StepState | undefined {
     const step = open.find((s) => s.status === status);
     if (step) return step;
   }
-  return open.find((s) => s.status === 'RUNNING') ?? [...open].sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+  // ISO instants (one format) order as plain strings, as they did with localeCompare, which loads a collator
+  // (milliseconds of a CLI command).
+  const byDue = (a: StepState, b: StepState) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0);
+  return open.find((s) => s.status === 'RUNNING') ?? [...open].sort(byDue)[0];
 }
 
 export function deriveStatus(state: DayState): { status: DayStatus; phase?: PhaseNumber } {

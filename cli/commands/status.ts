@@ -62,7 +62,8 @@ export const statusCommand: CommandModule = {
         }
         const link = ctx.uiLink(run.workflowId, run.runId);
         const code = statusExitCode(run);
-        ctx.print(renderState(run, link, ctx.config.timeZone, bridge), {
+        // The text only when it is printed: rendering times in America/New_York loads the time zone data.
+        ctx.print(ctx.json ? [] : renderState(run, link, ctx.config.timeZone, bridge), {
           gameDate: date,
           workflowId: run.workflowId,
           runId: run.runId,
