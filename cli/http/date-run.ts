@@ -14,6 +14,15 @@ import { decodePayload, firstPayload } from './payloads';
 
 const STATUS_PREFIX = 'WORKFLOW_EXECUTION_STATUS_';
 
+/** The server refused the query: the run is no longer open (the SDK's QueryRejectedError). */
+class QueryRejected extends Error {
+  constructor() {
+    super('Query rejected');
+  }
+}
+
+const isRefusedAsClosed = (err: unknown): boolean => err instanceof QueryRejected;
+
 interface DescribeResponse {
   workflowExecutionInfo: {
     execution: { workflowId: string; runId: string };
@@ -56,11 +65,18 @@ async function closeEvent(api: TemporalHttpApi, run: RunBase, timeoutMs: number)
   return event;
 }
 
-async function query(api: TemporalHttpApi, run: RunBase, timeoutMs: number): Promise<DayState> {
+/** The pipelineState query of a run (runId) or of the open run (no runId: refused at once if none is open). */
+async function query(
+  api: TemporalHttpApi,
+  run: { workflowId: string; runId?: string },
+  timeoutMs: number,
+): Promise<DayState> {
   let response: { queryResult?: unknown; queryRejected?: unknown };
   try {
     response = await api.call(HTTP_ROUTES.query(run.workflowId, pipelineStateQuery.name), {
-      body: { execution: { runId: run.runId } },
+      body: run.runId
+        ? { execution: { runId: run.runId } }
+        : { queryRejectCondition: 'QUERY_REJECT_CONDITION_NOT_OPEN' },
       timeoutMs,
     });
   } catch (err) {
@@ -68,7 +84,7 @@ async function query(api: TemporalHttpApi, run: RunBase, timeoutMs: number): Pro
     if (err instanceof HttpApiError && err.code === GRPC_INVALID_ARGUMENT) throw err;
     throw new Error('Failed to query Workflow', { cause: err });
   }
-  if (response.queryRejected) throw new Error('Query rejected');
+  if (response.queryRejected) throw new QueryRejected();
   return firstPayload(response.queryResult) as DayState;
 }
 
@@ -94,11 +110,26 @@ async function loadState(
   try {
     return { state: await query(api, run, timeouts.queryMs), stateSource: 'query', failure };
   } catch (err) {
-    return {
-      stateSource: 'none',
-      failure,
-      warning: `the pipelineState query was not answered (is a worker polling task queue? ${(err as Error).message})`,
-    };
+    return { stateSource: 'none', failure, warning: unanswered(err) };
+  }
+}
+
+const unanswered = (err: unknown): string =>
+  `the pipelineState query was not answered (is a worker polling task queue? ${(err as Error).message})`;
+
+/**
+ * The open run's state, asked beside describe (one round trip instead of two): used when describe finds that run
+ * open and the state names it; a closed run's query is refused by the server without a worker.
+ */
+async function openRunState(
+  api: TemporalHttpApi,
+  workflowId: string,
+  queryMs: number,
+): Promise<{ state: DayState } | { error: unknown }> {
+  try {
+    return { state: await query(api, { workflowId }, queryMs) };
+  } catch (error) {
+    return { error };
   }
 }
 
@@ -110,6 +141,7 @@ export async function loadDateRunOverHttp(
   timeouts: { requestMs: number; queryMs: number },
 ): Promise<DateRun | undefined> {
   const workflowId = pipelineWorkflowId(config.temporal.workflowIdPrefix, gameDate);
+  const open = openRunState(api, workflowId, timeouts.queryMs);
   let description: DescribeResponse;
   try {
     description = await api.call<DescribeResponse>(HTTP_ROUTES.describe(workflowId), {
@@ -129,5 +161,13 @@ export async function loadDateRunOverHttp(
     closeTime: info.closeTime ? isoTime(info.closeTime) : undefined,
     searchAttributes: searchAttributes(info.searchAttributes?.indexedFields),
   };
+  if (base.executionStatus === 'RUNNING') {
+    const early = await open;
+    if ('state' in early && early.state.runId === base.runId)
+      return { ...base, state: early.state, stateSource: 'query' };
+    if ('error' in early && !isRefusedAsClosed(early.error)) {
+      return { ...base, stateSource: 'none', warning: unanswered(early.error) };
+    }
+  }
   return { ...base, ...(await loadState(api, base, timeouts)) };
 }

@@ -1,8 +1,9 @@
 /**
  * `gameday status` over the Temporal frontend's HTTP API (temporal.httpAddress / TEMPORAL_HTTP_ADDRESS) against the
  * same dev server read over gRPC: the same `--json` and text, byte for byte, for a running date and for a run that
- * closed failed; the same not-found answer; a clear exit 2 when the HTTP API cannot be reached. A worker in this
- * process (the scripted platform, its own day clock) answers the pipelineState query.
+ * closed failed, and without a worker to answer the query; the same not-found answer; a clear exit 2 when the HTTP
+ * API cannot be reached. A worker in this process (the scripted platform, its own day clock) answers the
+ * pipelineState query until the last test stops it.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DayState } from '../../contracts/state';
@@ -63,8 +64,10 @@ test('a running date: the same --json and text over HTTP as over gRPC (exit 1), 
   expect(http.code).toBe(1);
   expect(http.stderr).toBe('');
   expect(http.stdout).toBe(grpc.stdout);
-  const body = http.json<{ state: DayState; stateSource: string; executionStatus: string }>();
+  const body = http.json<{ state: DayState; stateSource: string; executionStatus: string; runId: string }>();
   expect(body).toMatchObject({ executionStatus: 'RUNNING', stateSource: 'query' });
+  // The state of the run describe found (the query asked beside describe is used only then).
+  expect(body.state.runId).toBe(body.runId);
   expect(body.state).toEqual(await worker.state(running));
   // Empty lists stay lists (the HTTP API's shorthand payloads would have made them null).
   expect(body.state.alerts).toEqual([]);
@@ -108,5 +111,18 @@ test('an HTTP API that cannot be reached: exit 2 naming the address tried; the -
     error: `cannot reach the Temporal HTTP API at ${closed}: ECONNREFUSED`,
     exitCode: 2,
     address: closed,
+  });
+});
+
+test('no worker answering: exit 1, no state and the same warning over HTTP as over gRPC', async () => {
+  await worker.stop();
+  const [http, grpc] = [await overHttp(['status', running, '--json']), await overGrpc(['status', running, '--json'])];
+  expect(grpc.code).toBe(1);
+  expect(http.code).toBe(1);
+  expect(http.stdout).toBe(grpc.stdout);
+  expect(http.json()).toMatchObject({
+    executionStatus: 'RUNNING',
+    stateSource: 'none',
+    warning: expect.stringContaining('the pipelineState query was not answered'),
   });
 });
