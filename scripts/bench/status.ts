@@ -125,6 +125,7 @@ export async function statusBenchmark(): Promise<Section> {
         args: ['dashboard', '--end', LAST_DATE, '--days', String(DAYS)],
       },
       { name: '`gameday --help` (startup, no RPC)', file: 'gameday', args: ['--help'] },
+      { name: '`node -e 0` (Node.js start-up alone)', file: process.execPath, args: ['-e', '0'] },
     ];
     const times = await timeAll(ways, cliEnv, RUNS);
     const results = ways.map((way, i) => ({ name: way.name, times: times[i] }));
