@@ -156,6 +156,8 @@ async function buildCli() {
     .filter((input) => !input.startsWith('lazy:') && !input.startsWith('sdk-slice:'))
     .map((input) => join(root, input));
   writeFileSync(join(root, '.tools', 'cli', 'inputs.json'), JSON.stringify(inputs));
+  // The configs the previous build validated (cli/config-memo.ts): stamped with that build, never read again.
+  rmSync(join(root, '.tools', 'cli', 'configs-accepted'), { recursive: true, force: true });
   log('built the gameday CLI (.tools/cli/gameday.js)');
 }
 
