@@ -100,6 +100,12 @@ test('no workflow for the date: exit 4 and the same message as over gRPC', async
   expect(json.json()).toMatchObject({ exitCode: 4, gameDate: none, error: expect.stringContaining('no pipeline') });
 });
 
+test('a malformed HTTP address: exit 3 naming the value, before any request', async () => {
+  const run = await overHttp(['status', running], 'http://127.0.0.1:7243');
+  expect(run.code).toBe(3);
+  expect(run.stderr).toContain('temporal.httpAddress: must be host:port (got "http://127.0.0.1:7243")');
+});
+
 test('an HTTP API that cannot be reached: exit 2 naming the address tried; the --json error parses', async () => {
   const closed = `127.0.0.1:${await freePort()}`;
   const text = await overHttp(['status', running], closed);

@@ -30,10 +30,20 @@ describe('the typed config', () => {
     [{ GAMEDAY_TIME_SCALE: '0' }, /timeScale: .*\(got 0\)/],
     [{ GAMEDAY_BRIDGE_PORT: '70000' }, /bridge.port: .*\(got 70000\)/],
     [{ TEMPORAL_ADDRESS: 'no-port' }, /temporal.address: must be host:port \(got "no-port"\)/],
+    [{ TEMPORAL_HTTP_ADDRESS: '127.0.0.1' }, /temporal.httpAddress: must be host:port \(got "127.0.0.1"\)/],
+    [{ TEMPORAL_HTTP_ADDRESS: 'http://h:7243' }, /temporal.httpAddress: must be host:port \(got "http:\/\/h:7243"\)/],
     [{ GAMEDAY_ANALYTICS_URL: 'ftp://x' }, /platform.analyticsUrl/],
   ])('a bad environment value is rejected naming it: %j', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(ConfigError);
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  test("the HTTP API address: the local stack's by default, TEMPORAL_HTTP_ADDRESS over it", () => {
+    const defaults = loadConfig({});
+    expect(defaults.temporal.httpAddress).toBe(`127.0.0.1:${defaults.localStack.httpPort}`);
+    expect(loadConfig({ TEMPORAL_HTTP_ADDRESS: 'temporal.internal:7243' }).temporal.httpAddress).toBe(
+      'temporal.internal:7243',
+    );
   });
 
   test('a config file with an unknown processor, a negative threshold or an unknown key is rejected', () => {
