@@ -1,6 +1,6 @@
 /**
- * Which way `gameday status` reads Temporal (cli/http/target.ts) and how it reads the HTTP API's payloads
- * (cli/http/payloads.ts), without a server.
+ * Which way `gameday status` reads Temporal (cli/http/target.ts), what its requests carry (cli/http/api.ts, against a
+ * plain HTTP server standing in for the frontend) and how it reads the HTTP API's payloads (cli/http/payloads.ts).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
