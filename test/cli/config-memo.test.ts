@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileValidationMemo } from '../../cli/config-memo';
 import { ConfigError, loadConfig } from '../../config/load';
+import { configSchema } from '../../config/schema';
 
 const memoDir = () => join(mkdtempSync(join(tmpdir(), 'gameday-memo-')), 'configs-accepted');
 
@@ -44,4 +45,10 @@ test('an unreadable memo validates; an unwritable one is ignored', () => {
   const memo = fileValidationMemo(join(dir, 'file', 'below-a-file.json'), 'build-1');
   const config = loadConfig({}, {}, memo);
   expect(memo.accepted(JSON.stringify(config))).toBe(false);
+});
+
+test("the memo's premise: the schema returns what it accepts unchanged (no transforms, no defaults filled in)", () => {
+  const config = loadConfig({ GAMEDAY_TASK_QUEUE: 'q3' });
+  expect(configSchema.parse(structuredClone(config))).toStrictEqual(config);
+  expect(JSON.stringify(configSchema.parse(JSON.parse(JSON.stringify(config))))).toBe(JSON.stringify(config));
 });
