@@ -15,7 +15,7 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 FROM node:20.18.1-bookworm-slim
 # NODE_OPTIONS: the worker's heap limits (workers/heap-limits.ts).
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=8" \
+    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4" \
     GAMEDAY_WORKER_HOST=0.0.0.0 \
     GAMEDAY_BRIDGE_HOST=0.0.0.0
 WORKDIR /app

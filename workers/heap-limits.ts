@@ -4,4 +4,4 @@
  * collection grow it with the machine's memory. They apply to the workflow thread too. The season benchmark runs its
  * worker with them; test/deploy checks the Dockerfile and package.json say the same.
  */
-export const WORKER_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=8';
+export const WORKER_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=4';
