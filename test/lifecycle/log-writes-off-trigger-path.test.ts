@@ -1,11 +1,13 @@
 /**
  * Bookkeeping stays off the path to a trigger: while the data gate in front of phase 4 is being checked, no
  * execution-log write starts (its completion would wake a workflow task of its own, and the trigger would wait
- * behind it). The rows are written once the gate is done.
+ * behind it). Nor while phase 4's processors run one after another: the rows wait until the day is quiet (every
+ * track parked in a wait) and go in one write, not one per processor.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { dayTimeInstant } from '../../domain/day-times';
+import { phaseColumn } from '../../workflows/day/day';
 import { createTimeSkippingEnv } from '../helpers/tools';
 import { dayConfig, dayState, dayWorker, deliver, endDays, settle, skipTo, startDay } from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
@@ -29,7 +31,7 @@ afterAll(async () => {
 const gameDate = '2025-12-29';
 const scheduledName = (e: HistoryEvent) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
 
-test('no execution-log write starts while the gate in front of phase 4 is checked; the rows follow it', async () => {
+test('no execution-log write starts while the gate or the processors of phase 4 are at work; the rows follow in one write', async () => {
   const config = await dayConfig(env, gameDate, 'D 22:30');
   const at = (time: string) => dayTimeInstant(gameDate, time, config.timeZone);
   const platform = fakePlatform({
@@ -39,6 +41,10 @@ test('no execution-log write starts while the gate in front of phase 4 is checke
       checkDataGate: async (request) => {
         await new Promise((resolve) => setTimeout(resolve, 300));
         return { ...request, enabled: true, passed: true, checks: [], recheckAfterMs: 300_000 };
+      },
+      runPrecomputeProcessor: async (request) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return { processor: request.className, status: 'success', recordCount: 300 };
       },
     },
   });
@@ -65,19 +71,30 @@ test('no execution-log write starts while the gate in front of phase 4 is checke
     return (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
   });
 
+  const completedAt = (scheduled: HistoryEvent) =>
+    history.findIndex(
+      (e) =>
+        e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
+        String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled.eventId),
+    );
+  const writesBetween = (start: number, end: number) =>
+    history.slice(start, end).filter((e) => scheduledName(e) === 'writeExecutionLog');
   const gates = history.filter((e) => scheduledName(e) === 'checkDataGate');
   expect(gates.length).toBeGreaterThan(0);
   for (const gate of gates) {
     const start = history.indexOf(gate);
-    const end = history.findIndex(
-      (e) =>
-        e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
-        String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(gate.eventId),
-    );
+    const end = completedAt(gate);
     expect(end).toBeGreaterThan(start);
-    const writesDuringGate = history.slice(start, end).filter((e) => scheduledName(e) === 'writeExecutionLog');
-    expect(writesDuringGate).toEqual([]);
+    expect(writesBetween(start, end)).toEqual([]);
   }
+  const processors = history.filter((e) => scheduledName(e) === 'runPrecomputeProcessor');
+  expect(processors.length).toBe(config.processors[4].length);
+  const firstProcessorAt = history.indexOf(processors[0]);
+  const lastProcessorDoneAt = completedAt(processors[processors.length - 1]);
+  expect(lastProcessorDoneAt).toBeGreaterThan(firstProcessorAt);
+  expect(writesBetween(firstProcessorAt, lastProcessorDoneAt)).toEqual([]);
+  const phase4Done = platform.executionLog.find((row) => row.phase === phaseColumn(4) && row.status === 'complete');
+  expect(phase4Done).toBeDefined();
   // The rows held back are written after the gate: the gate's own row among them.
   expect(platform.executionLog.some((row) => row.processorName === 'data_gate' && row.status === 'gate_passed')).toBe(
     true,

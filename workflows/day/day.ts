@@ -98,7 +98,7 @@ export class Day {
     readonly settings: RunSettings,
     readonly input: PipelineInput,
   ) {
-    this.books = new Bookkeeping(state);
+    this.books = new Bookkeeping(state, () => this.parked >= this.runningTracks());
   }
 
   // ---- time -------------------------------------------------------------------------------------
@@ -328,7 +328,7 @@ export class Day {
     this.refresh();
     // A day started after this cycle's end (a backfill) gives its overdue steps a few hours instead.
     const endAt = this.catchUp(Date.parse(c.endsAt) + this.settings.cycleGraceMs, 6 * this.settings.cycleGraceMs);
-    const running = () => [...this.tracks.values()].filter((t) => !t.done).length;
+    const running = () => this.runningTracks();
     const drainable = () => this.wantsContinueAsNew() && this.parked >= running();
     const finalDone = () => options.endsWith !== undefined && this.tracks.get(options.endsWith)?.done === true;
     for (;;) {
@@ -347,6 +347,12 @@ export class Day {
     }
     this.closeCycle(cycle);
     return 'ended';
+  }
+
+  private runningTracks(): number {
+    let running = 0;
+    for (const track of this.tracks.values()) if (!track.done) running += 1;
+    return running;
   }
 
   private wantsContinueAsNew(): boolean {
