@@ -13,7 +13,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ExecutionLogEvent } from '../../contracts/execution-log';
-import type { AlertRecord, DayState } from '../../contracts/state';
+import { TROUBLED_STATUSES, type AlertRecord, type DayState } from '../../contracts/state';
 import { GameDateKey, PipelineCycleKey, PipelinePhaseKey, PipelineStatusKey } from '../../contracts/search-attributes';
 import { PHASE_NAMES } from '../../domain/phases';
 import { bookkeepingActivities } from '../activity-proxies';
@@ -39,6 +39,14 @@ const SETTLE_PASSES = 2;
  */
 export const LOG_WRITES_WHEN_QUIET_PATCH = 'log-writes-when-quiet';
 
+/**
+ * Search attributes are upserted when the day goes quiet, not in the workflow task that schedules a trigger: the
+ * server applies an upsert (a visibility write) in the same request as the task's other commands, so the trigger's
+ * activity waited for it. A troubled status and the end of a run (finish, continue-as-new, cancel) are upserted at
+ * once. While a track waits for a long call, the others' changes wait with it (the query is always current).
+ */
+export const ATTRIBUTES_WHEN_QUIET_PATCH = 'search-attributes-when-quiet';
+
 /** Resolves at the workflow's next pass over its blocked conditions (a condition true at once resolves at once). */
 function nextConditionPass(): Promise<void> {
   let armed = false;
@@ -53,6 +61,7 @@ export class Bookkeeping {
   private paused = false;
   private delivering = false;
   private holds = 0;
+  private attributesPending = false;
   private readonly metrics: DayMetrics;
 
   /** `quiet`: true while no track of the day is at work (each parked in a wait, or none running). */
@@ -109,6 +118,7 @@ export class Bookkeeping {
       () => this.writeLog(),
       true,
     );
+    void this.attributesWhenQuiet();
   }
 
   /** Delivers what is left, even while the workflow is being cancelled; gives up after `timeoutMs`. */
@@ -202,19 +212,50 @@ export class Bookkeeping {
     this.state.outbox.log.splice(0, batch.length);
   }
 
-  /** Search attributes and the UI's details, written only when they changed. */
-  show(): void {
+  private async attributesWhenQuiet(): Promise<void> {
+    try {
+      for (;;) {
+        await condition(() => this.attributesPending);
+        for (let pass = 0; pass < SETTLE_PASSES; pass++) await nextConditionPass();
+        // A troubled status (STUCK, BLOCKED, FAILED: what the UI is filtered on) is shown at once; a troubled step is
+        // parked in a wait, not scheduling a trigger.
+        await condition(() => this.quiet() || TROUBLED_STATUSES.includes(this.state.status));
+        this.attributesPending = false;
+        this.upsertAttributes();
+      }
+    } catch (err) {
+      if (!isCancellation(err)) log.error('search attribute loop stopped', { error: String(err) });
+    }
+  }
+
+  private attributesKey(): string {
+    const { state } = this;
+    return [state.gameDate, state.cycle, state.currentPhase ?? 0, state.status].join('|');
+  }
+
+  private upsertAttributes(): void {
+    const { state } = this;
+    const attributes = this.attributesKey();
+    if (attributes === this.shownAttributes) return;
+    this.shownAttributes = attributes;
+    upsertSearchAttributes([
+      { key: GameDateKey, value: state.gameDate },
+      { key: PipelineCycleKey, value: state.cycle },
+      { key: PipelinePhaseKey, value: state.currentPhase ? `phase${state.currentPhase}` : 'none' },
+      { key: PipelineStatusKey, value: state.status },
+    ]);
+  }
+
+  /**
+   * Search attributes (when the day is quiet, or `now` at the end of a run) and the UI's details, written only when
+   * they changed.
+   */
+  show(options: { now?: boolean } = {}): void {
     const { state } = this;
     this.metrics.observe(state);
-    const attributes = [state.gameDate, state.cycle, state.currentPhase ?? 0, state.status].join('|');
-    if (attributes !== this.shownAttributes) {
-      this.shownAttributes = attributes;
-      upsertSearchAttributes([
-        { key: GameDateKey, value: state.gameDate },
-        { key: PipelineCycleKey, value: state.cycle },
-        { key: PipelinePhaseKey, value: state.currentPhase ? `phase${state.currentPhase}` : 'none' },
-        { key: PipelineStatusKey, value: state.status },
-      ]);
+    if (this.attributesKey() !== this.shownAttributes) {
+      if (options.now || !patched(ATTRIBUTES_WHEN_QUIET_PATCH)) this.upsertAttributes();
+      else this.attributesPending = true;
     }
     const details = detailsMarkdown(state);
     if (details !== this.shownDetails) {

@@ -387,6 +387,7 @@ export class Day {
     await condition(allHandlersFinished);
     this.state.cycle = cycle;
     this.refresh();
+    this.books.show({ now: true });
     return continueAsNew<GameDatePipelineWorkflow>({
       gameDate: this.state.gameDate,
       cycle,
@@ -399,7 +400,7 @@ export class Day {
     if (status) this.state.status = status;
     this.state.completedAt = iso(this.now());
     this.state.summary = summaryLine(this.state, this.settings.timeZone);
-    this.books.show();
+    this.books.show({ now: true });
     if (!(await this.books.flush(FLUSH_TIMEOUT_MS))) log.warn('bookkeeping not fully written at the end of the day');
     await condition(allHandlersFinished);
     return this.state;
@@ -413,7 +414,7 @@ export class Day {
       this.state.completedAt = iso(this.now());
       this.alert('DAY_CANCELLED', { message: `${this.state.gameDate}: the day's workflow was cancelled (${where})` });
       this.state.summary = `CANCELLED (was ${where})`;
-      this.books.show();
+      this.books.show({ now: true });
       await this.books.flush(FLUSH_TIMEOUT_MS);
     });
   }

@@ -2,12 +2,15 @@
  * Bookkeeping stays off the path to a trigger: while the data gate in front of phase 4 is being checked, no
  * execution-log write starts (its completion would wake a workflow task of its own, and the trigger would wait
  * behind it). Nor while phase 4's processors run one after another: the rows wait until the day is quiet (every
- * track parked in a wait) and go in one write, not one per processor.
+ * track parked in a wait) and go in one write, not one per processor. Search attributes likewise: no workflow task
+ * that schedules a gate or a trigger also upserts them (the server would apply the upsert before dispatching it).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { dayTimeInstant } from '../../domain/day-times';
 import { phaseColumn } from '../../workflows/day/day';
+import { PipelinePhaseKey, PipelineStatusKey } from '../../contracts/search-attributes';
+import { TRIGGER_ACTIVITIES } from '../../activities/firestore/shadow-guard';
 import { createTimeSkippingEnv } from '../helpers/tools';
 import { dayConfig, dayState, dayWorker, deliver, endDays, settle, skipTo, startDay } from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
@@ -31,7 +34,7 @@ afterAll(async () => {
 const gameDate = '2025-12-29';
 const scheduledName = (e: HistoryEvent) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
 
-test('no execution-log write starts while the gate or the processors of phase 4 are at work; the rows follow in one write', async () => {
+test('no log write or search-attribute upsert while the gate or the processors of phase 4 are at work; both follow when the day is quiet', async () => {
   const config = await dayConfig(env, gameDate, 'D 22:30');
   const at = (time: string) => dayTimeInstant(gameDate, time, config.timeZone);
   const platform = fakePlatform({
@@ -68,7 +71,13 @@ test('no execution-log write starts while the gate or the processors of phase 4 
       60_000,
     );
     await settle(env, handle);
-    return (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    const state = await dayState(env, handle);
+    const attributes = (await latest.describe()).typedSearchAttributes;
+    // Caught up once the day is quiet: what the state says now.
+    expect(attributes.get(PipelineStatusKey)).toBe(state.status);
+    expect(attributes.get(PipelinePhaseKey)).toBe(state.currentPhase ? `phase${state.currentPhase}` : 'none');
+    return (await latest.fetchHistory()).events ?? [];
   });
 
   const completedAt = (scheduled: HistoryEvent) =>
@@ -93,6 +102,30 @@ test('no execution-log write starts while the gate or the processors of phase 4 
   const lastProcessorDoneAt = completedAt(processors[processors.length - 1]);
   expect(lastProcessorDoneAt).toBeGreaterThan(firstProcessorAt);
   expect(writesBetween(firstProcessorAt, lastProcessorDoneAt)).toEqual([]);
+  // Each workflow task's commands: the events from its completion to the next event that is not a command's.
+  const onPath = new Set<string>(['checkDataGate', ...TRIGGER_ACTIVITIES]);
+  const commandEvents = new Set([
+    T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+    T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+    T.EVENT_TYPE_TIMER_STARTED,
+    T.EVENT_TYPE_TIMER_CANCELED,
+    T.EVENT_TYPE_MARKER_RECORDED,
+    T.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+  ]);
+  let tasksScheduling = 0;
+  history.forEach((event, index) => {
+    if (event.eventType !== T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) return;
+    const commands: HistoryEvent[] = [];
+    for (const next of history.slice(index + 1)) {
+      if (!commandEvents.has(next.eventType ?? T.EVENT_TYPE_UNSPECIFIED)) break;
+      commands.push(next);
+    }
+    if (!commands.some((c) => onPath.has(scheduledName(c)))) return;
+    tasksScheduling += 1;
+    expect(commands.filter((c) => c.eventType === T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toEqual([]);
+  });
+  expect(tasksScheduling).toBeGreaterThan(config.processors[4].length);
+  expect(history.some((e) => e.eventType === T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toBe(true);
   const phase4Done = platform.executionLog.find((row) => row.phase === phaseColumn(4) && row.status === 'complete');
   expect(phase4Done).toBeDefined();
   // The rows held back are written after the gate: the gate's own row among them.
