@@ -13,6 +13,7 @@ import { BENCHMARKS, type BenchmarkId } from './bench/registry';
 import { progress } from './bench/progress';
 import { renderSection, runInfo, updateReport } from './bench/report';
 import { watchChildren } from './lib/watchdog';
+import { startThreadsAsDeployed } from './bench/threads-as-deployed';
 
 const REPORT = join(__dirname, '..', 'BENCHMARKS.md');
 
@@ -67,11 +68,13 @@ async function main(): Promise<void> {
 
 /**
  * The workers here run as deployed (`node dist/workers/worker.js`: compiled JS, no source maps). tsx turns Node's
- * source-map support on, and the SDK captures a stack for every promise workflow code creates: with source maps
- * each of those also goes through Node's source-map cache, about a fifth more workflow CPU than in production.
+ * source-map support on, in this thread and in every worker thread (the SDK's workflow threads load tsx too), and
+ * the SDK captures a stack for every promise workflow code creates: with source maps each of those also goes through
+ * Node's source-map cache, CPU that production does not spend.
  */
 function runAsDeployed(): void {
   process.setSourceMapsEnabled(false);
+  startThreadsAsDeployed();
 }
 
 main().then(

@@ -14,6 +14,7 @@ import { createActivities } from '../../activities';
 import type { GamedayConfig } from '../../config/schema';
 import type { RunSettings } from '../../domain/run-settings';
 import { WORKER_NODE_OPTIONS } from '../../workers/heap-limits';
+import { startThreadsAsDeployed } from './threads-as-deployed';
 
 interface WorkerSpec {
   config: GamedayConfig;
@@ -71,6 +72,7 @@ export function startWorkerProcess(spec: WorkerSpec): Promise<WorkerProcess> {
 async function main(): Promise<void> {
   // As deployed: compiled JS without source maps (tsx turns them on; see runAsDeployed in scripts/bench.ts).
   process.setSourceMapsEnabled(false);
+  startThreadsAsDeployed();
   const spec = JSON.parse(process.env.BENCH_WORKER ?? '') as WorkerSpec;
   const connection = await NativeConnection.connect({ address: spec.config.temporal.address });
   const worker = await Worker.create({
