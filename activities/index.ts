@@ -17,6 +17,7 @@ import { breakerAlerts } from './alerts/breaker-alerts';
 import { breakerOptions, createServiceBreakers, type BreakerEvent } from './platform/breaker';
 import { createPlatformClient, type PlatformClient } from './platform/http';
 import { precomputeActivities } from './platform/precompute';
+import { precomputeBehindGateActivities } from './platform/precompute-behind-gate';
 import { predictionActivities } from './platform/predictions';
 import { scheduleActivities } from './platform/schedule';
 import { settingsActivities } from './settings';
@@ -45,6 +46,7 @@ export function createActivities(config: GamedayConfig, deps: ActivityDeps = {})
     countFinalGames: countFinalGamesInWarehouse,
     ...warehouse
   } = warehouseActivities(config, deps.bigQuery);
+  const precompute = precomputeActivities(platformDeps);
   return withShadowGuard(config, {
     ...settingsActivities(config),
     ...scheduleActivities(platformDeps),
@@ -54,7 +56,8 @@ export function createActivities(config: GamedayConfig, deps: ActivityDeps = {})
       : {}),
     ...warehouse,
     ...analyticsActivities(platformDeps),
-    ...precomputeActivities(platformDeps),
+    ...precompute,
+    ...precomputeBehindGateActivities({ ...warehouse, ...precompute }),
     ...predictionActivities(platformDeps),
     ...exportActivities(platformDeps),
     ...gradingActivities(platformDeps),
@@ -66,6 +69,7 @@ export function createActivities(config: GamedayConfig, deps: ActivityDeps = {})
 export type PipelineActivities = ReturnType<typeof createActivities>;
 export type { AnalyticsTrigger } from './platform/analytics';
 export type { PrecomputeRun, PrecomputeResult } from './platform/precompute';
+export type { GatedPrecomputeRun, GatedPrecomputeOutcome } from './platform/precompute-behind-gate';
 export type { PredictionStart, PredictionBatchStatus, PredictionStartRequest } from './platform/predictions';
 export type { ExportRequest } from './platform/export';
 export type { AlertRequest } from './alerts/alerts';

@@ -11,6 +11,7 @@ import type { GamedayConfig } from '../../config/schema';
 export const TRIGGER_ACTIVITIES = [
   'triggerAnalytics',
   'runPrecomputeProcessor',
+  'runPrecomputeProcessorBehindGate',
   'startPredictionBatch',
   'publishExportTrigger',
   'publishGradingTrigger',

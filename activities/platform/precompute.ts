@@ -26,7 +26,7 @@ interface ProcessDateAnswer {
 const HEARTBEAT_EVERY_MS = 10_000;
 
 /** Heartbeats while `work` runs, so a worker that dies mid-call is noticed in the heartbeat timeout. */
-async function withHeartbeats<T>(work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+export async function withHeartbeats<T>(work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
   let context: Context | undefined;
   try {
     context = Context.current();

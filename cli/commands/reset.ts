@@ -16,7 +16,8 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 /** The activities whose first scheduling marks the start of each phase's work in a cycle's run. */
 export const PHASE_START_ACTIVITY: Partial<Record<PhaseNumber, string[]>> = {
   3: ['triggerAnalytics'],
-  4: ['runPrecomputeProcessor'],
+  // Phase 4's first call carries its data gate (runs since the gate rides with it); a reset runs the gate again.
+  4: ['runPrecomputeProcessorBehindGate', 'runPrecomputeProcessor'],
   5: ['startPredictionBatch', 'publishGradingTrigger'],
   6: ['publishExportTrigger'],
 };

@@ -8,6 +8,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PipelineActivities } from '../../activities';
+import { precomputeBehindGateActivities } from '../../activities/platform/precompute-behind-gate';
 import type { GamedayConfig } from '../../config/schema';
 import { processorCompletedSignal } from '../../contracts/workflow-api';
 import { dayTimeInstant } from '../../domain/day-times';
@@ -154,5 +155,6 @@ export function chaosPlatform(
       record(alert.gameDate).alerts.push({ key: alert.key, at: dayNow(alert.gameDate) });
     },
   };
-  return { ...base.activities, ...overrides } as PipelineActivities;
+  const parts = { ...base.activities, ...overrides } as PipelineActivities;
+  return { ...parts, ...precomputeBehindGateActivities(parts) };
 }

@@ -86,10 +86,12 @@ export interface CriticalPath {
   workflowTaskMs: number;
 }
 
-/** The path from the last signal before the first `activity` call to that call being scheduled. */
-export function criticalPath(events: Event[], activity: string): CriticalPath | undefined {
+/** The path from the last signal before the first call of one of `activities` to that call being scheduled. */
+export function criticalPath(events: Event[], activities: string[]): CriticalPath | undefined {
   const name = (e: Event) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
-  const target = events.findIndex((e) => e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && name(e) === activity);
+  const target = events.findIndex(
+    (e) => e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && activities.includes(name(e)),
+  );
   if (target < 0) return undefined;
   let signal = target;
   while (signal >= 0 && events[signal].eventType !== T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) signal -= 1;

@@ -873,7 +873,7 @@ describe('reset: the current cycle again from a phase, with the record kept', ()
     const run = await cli(wA, ['reset', A.overnight, '--to', '4', '--reason', 'x']);
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(
-      /phase 4 has not started in this cycle's run \(overnight, run .*: no runPrecomputeProcessor activity yet\)/,
+      /phase 4 has not started in this cycle's run \(overnight, run .*: no runPrecomputeProcessorBehindGate or runPrecomputeProcessor activity yet\)/,
     );
   });
 

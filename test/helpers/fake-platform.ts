@@ -9,11 +9,15 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PipelineActivities, AlertRequest, ExecutionLogEvent } from '../../activities';
 import { settingsActivities } from '../../activities/settings';
+import { precomputeBehindGateActivities } from '../../activities/platform/precompute-behind-gate';
 import type { GamedayConfig } from '../../config/schema';
 import { processorCompletedSignal } from '../../contracts/workflow-api';
 import { clockFrom, virtualNow, type DayClock } from '../../domain/clock';
 import { completion } from './messages';
 import { dayTimeInstant } from '../../domain/day-times';
+
+/** Not recorded itself: its parts (checkDataGate, runPrecomputeProcessor) are. */
+type GatedActivity = 'runPrecomputeProcessorBehindGate';
 
 export interface RecordedCall {
   name: string;
@@ -49,7 +53,7 @@ export interface FakePlatformOptions {
   /** The first N grading triggers run a grading that publishes no completion (failure mode 7). */
   lostGradingTriggers?: number;
   /** Overrides, wrapped so they are recorded too. */
-  overrides?: Partial<PipelineActivities>;
+  overrides?: Partial<Omit<PipelineActivities, GatedActivity>>;
 }
 
 export function fakePlatform(options: FakePlatformOptions): FakePlatform {
@@ -73,7 +77,7 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
   let batches = 0;
   let lostGrading = 0;
 
-  const base: PipelineActivities = {
+  const base: Omit<PipelineActivities, GatedActivity> = {
     ...settingsActivities(config),
     countScheduledGames: async () => games,
     countFinalGames: async (gameDate) => {
@@ -151,8 +155,8 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
       return events.length;
     },
   };
-  const merged = { ...base, ...options.overrides } as PipelineActivities;
-  const activities = Object.fromEntries(
+  const merged = { ...base, ...options.overrides };
+  const recorded = Object.fromEntries(
     Object.entries(merged).map(([name, fn]) => [
       name,
       async (...args: unknown[]) => {
@@ -162,7 +166,9 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
         return (fn as (...a: unknown[]) => Promise<unknown>)(...args);
       },
     ]),
-  ) as unknown as PipelineActivities;
+  ) as unknown as Omit<PipelineActivities, GatedActivity>;
+  // Phase 4's gate and first call, composed of the recorded (and overridden) parts as the worker composes them.
+  const activities: PipelineActivities = { ...recorded, ...precomputeBehindGateActivities(recorded) };
   return {
     activities,
     calls,

@@ -32,6 +32,8 @@ afterAll(async () => {
 });
 
 const gameDate = '2025-12-29';
+const GATE_ACTIVITIES = ['checkDataGate', 'runPrecomputeProcessorBehindGate'];
+const PHASE4_CALLS = ['runPrecomputeProcessorBehindGate', 'runPrecomputeProcessor'];
 const scheduledName = (e: HistoryEvent) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
 
 test('no log write or search-attribute upsert while the gate or the processors of phase 4 are at work; both follow when the day is quiet', async () => {
@@ -88,7 +90,9 @@ test('no log write or search-attribute upsert while the gate or the processors o
     );
   const writesBetween = (start: number, end: number) =>
     history.slice(start, end).filter((e) => scheduledName(e) === 'writeExecutionLog');
-  const gates = history.filter((e) => scheduledName(e) === 'checkDataGate');
+  // Phase 4's gate rides with its first call (runPrecomputeProcessorBehindGate); other phases' gates run alone.
+  const gates = history.filter((e) => GATE_ACTIVITIES.includes(scheduledName(e)));
+  expect(history.filter((e) => scheduledName(e) === 'runPrecomputeProcessorBehindGate')).toHaveLength(1);
   expect(gates.length).toBeGreaterThan(0);
   for (const gate of gates) {
     const start = history.indexOf(gate);
@@ -96,7 +100,7 @@ test('no log write or search-attribute upsert while the gate or the processors o
     expect(end).toBeGreaterThan(start);
     expect(writesBetween(start, end)).toEqual([]);
   }
-  const processors = history.filter((e) => scheduledName(e) === 'runPrecomputeProcessor');
+  const processors = history.filter((e) => PHASE4_CALLS.includes(scheduledName(e)));
   expect(processors.length).toBe(config.processors[4].length);
   const firstProcessorAt = history.indexOf(processors[0]);
   const lastProcessorDoneAt = completedAt(processors[processors.length - 1]);
@@ -124,7 +128,8 @@ test('no log write or search-attribute upsert while the gate or the processors o
     tasksScheduling += 1;
     expect(commands.filter((c) => c.eventType === T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toEqual([]);
   });
-  expect(tasksScheduling).toBeGreaterThan(config.processors[4].length);
+  // At least the five phase-4 calls' tasks were checked (the first of them carried the gate).
+  expect(tasksScheduling).toBeGreaterThanOrEqual(config.processors[4].length);
   expect(history.some((e) => e.eventType === T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toBe(true);
   const phase4Done = platform.executionLog.find((row) => row.phase === phaseColumn(4) && row.status === 'complete');
   expect(phase4Done).toBeDefined();

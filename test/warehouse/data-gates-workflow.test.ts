@@ -4,6 +4,7 @@
  * timer, alerts GATE_FAILED once after the SLA, never lets the step trigger, and a `forcePhase` update with
  * `skipGates` lets it through, recorded on the gate, in the operator actions and in the execution log.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataGateRequest, DataGateResult } from '../../activities';
 import type { GamedayConfig } from '../../config/schema';
@@ -232,5 +233,42 @@ test('a gate whose warehouse query fails blocks the step with the error, and nev
     expect(step.error).toBe('data gate: warehouse: gate query failed: BigQuery: 503 Service Unavailable');
     expect(step.triggeredAt).toBeUndefined();
     expect(fake.of('runPrecomputeProcessor')).toEqual([]);
+  });
+}, 180_000);
+
+test("phase 4's gate rides with its first call; that call failing records the gate passed, and the next calls go out without it", async () => {
+  const [first, ...rest] = (await dayConfig(env, DATE)).processors[4];
+  const day = await setup({
+    checkDataGate: gate({ arrived: true }),
+    runPrecomputeProcessor: async (request) => {
+      if (request.className === first.className) {
+        throw ApplicationFailure.nonRetryable(`${first.className} answered 400`, 'PlatformRejected', { status: 400 });
+      }
+      return { processor: request.className, status: 'success', recordCount: 300 };
+    },
+  });
+  const { fake } = day;
+  await withDay(day, async (handle) => {
+    await sleepUntil(fake, 'D-1 17:31');
+    const step = phase4Step(await dayState(env, handle));
+    expect(step.status).toBe('FAILED');
+    expect(step.gate?.status).toBe('PASSED');
+    expect(step.error).toContain(`${first.className} answered 400`);
+    expect(fake.of('checkDataGate').filter((c) => (c.args[0] as DataGateRequest).phase === 4)).toHaveLength(1);
+    // The processors that do not depend on the failed one ran, each without a gate of its own.
+    const independent = rest.filter((p) => !(p.dependsOn ?? []).includes(first.name)).map((p) => p.className);
+    const called = fake.of('runPrecomputeProcessor').map((c) => (c.args[0] as { className: string }).className);
+    expect(called).toEqual([first.className, ...independent.filter((name) => called.includes(name))]);
+    expect(called.length).toBeGreaterThan(1);
+    const history = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
+    const scheduled = history
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((name) => name === 'checkDataGate' || name?.startsWith('runPrecomputeProcessor'));
+    expect(scheduled).toEqual([
+      'runPrecomputeProcessorBehindGate',
+      ...called.slice(1).map(() => 'runPrecomputeProcessor'),
+    ]);
+    const gateRows = fake.executionLog.filter((r) => r.processorName === 'data_gate').map((r) => r.status);
+    expect(gateRows).toEqual(['gate_passed']);
   });
 }, 180_000);

@@ -81,6 +81,7 @@ export type StepBody = (step: StepState, force: AppliedForce | undefined) => Pro
 export type CycleEnd = 'ended' | 'continue-as-new';
 
 export const WAIT_AGAIN_WHEN_A_TRACK_WAKES_PATCH = 'cycle-waits-again-when-a-track-wakes';
+export const FORCE_CANCELS_TOGETHER_PATCH = 'force-cancels-phase3-and-the-step-together';
 
 const FLUSH_TIMEOUT_MS = 120_000;
 const PAUSE_TIMEOUT_MS = 30_000;
@@ -489,6 +490,9 @@ export class Day {
     });
     const applied: AppliedForce = { request, user };
     const outcomes: string[] = [];
+    // Both scopes cancelled at once: phase 3 finishing first would wake the forced step, which could start its call.
+    const together = patched(FORCE_CANCELS_TOGETHER_PATCH);
+    let finishing: AppliedForce | undefined;
     if (request.phase >= 4) {
       // Phase 3 is finished as forced only if its 3 -> 4 rule has not held; once it has, it keeps watching.
       const phase3 = this.tracks.get('phase3');
@@ -496,12 +500,20 @@ export class Day {
         const finish: AppliedForce = { request, user, finish: true };
         phase3.force = finish;
         phase3.scope.cancel();
-        await condition(() => finish.outcome !== undefined);
-        outcomes.push(finish.outcome as string);
+        if (together) finishing = finish;
+        else {
+          await condition(() => finish.outcome !== undefined);
+          outcomes.push(finish.outcome as string);
+        }
       }
     }
     target.runtime.force = applied;
     target.runtime.scope?.cancel();
+    if (finishing) {
+      const finish = finishing;
+      await condition(() => finish.outcome !== undefined);
+      outcomes.push(finish.outcome as string);
+    }
     await condition(() => applied.outcome !== undefined);
     outcomes.push(applied.outcome as string);
     action.outcome = outcomes.join('; ');

@@ -21,13 +21,20 @@ const claimActivity = proxyActivities<PipelineActivities>({
 
 export type ClaimVerdict = 'trigger' | 'skip';
 
+/** Whether the step's trigger waits for a claim at all: not with the legacy off, not when forced, only phases 4-5. */
+export function claimApplies(day: Day, step: StepState, force: AppliedForce | undefined): boolean {
+  const mode = day.settings.legacyMode ?? 'off';
+  return !(mode === 'off' || force || (step.phase !== 4 && step.phase !== 5));
+}
+
 export async function claimBeforeTrigger(
   day: Day,
   step: StepState,
   force: AppliedForce | undefined,
 ): Promise<ClaimVerdict> {
   const mode = day.settings.legacyMode ?? 'off';
-  if (mode === 'off' || force || (step.phase !== 4 && step.phase !== 5)) return 'trigger';
+  // (The phase test again narrows the phase's type.)
+  if (!claimApplies(day, step, force) || (step.phase !== 4 && step.phase !== 5)) return 'trigger';
   const cycle = day.state.cycles[step.cycle];
   // The legacy counter triggers a phase at most once per date: only the cycle's first trigger of the phase races it.
   const earlier = cycle.steps.some((s) => s !== step && s.kind === step.kind && s.legacy && s.dueAt < step.dueAt);

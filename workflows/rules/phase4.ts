@@ -4,16 +4,18 @@
  * tomorrow/same_day run at the configured time once the 3 -> 4 rule holds; overnight recomputes as soon as it
  * holds, and at the configured latest time without it (degraded).
  */
+import { patched } from '@temporalio/workflow';
+import type { PrecomputeRun } from '../../activities';
 import type { PrecomputeResult, StepState } from '../../contracts/state';
 import type { Cycle } from '../../domain/cycles';
 import { formatDuration } from '../../domain/dates';
 import type { AppliedForce, Day } from '../day/day';
 import { iso, recordRun } from '../day/record';
 import { precomputeActivity } from '../activity-proxies';
-import { passDataGate } from './data-gate';
+import { callBehindDataGate, GATE_WITH_FIRST_CALL_PATCH, passDataGate } from './data-gate';
 import { failureText, isForbidden } from './errors';
 import { waitForInvokerRights } from './forbidden';
-import { claimBeforeTrigger } from './legacy-claim';
+import { claimApplies, claimBeforeTrigger } from './legacy-claim';
 import { phase3Decided } from './phase3';
 
 const HEARTBEAT_MARGIN_MS = 60_000;
@@ -27,6 +29,8 @@ export function phase4Track(day: Day, cycle: Cycle): () => Promise<void> {
 }
 
 async function mainRun(day: Day, step: StepState, force: AppliedForce | undefined): Promise<void> {
+  // Asked here, long before the trigger: a patch's first use upserts a search attribute, kept off the trigger's task.
+  const gateMayRideFirstCall = patched(GATE_WITH_FIRST_CALL_PATCH);
   const overnight = step.cycle === 'overnight';
   // A day started after the overnight recompute's latest time (a backfill) still gives phase 3 an hour.
   const dueAt = overnight ? day.catchUp(Date.parse(step.dueAt), 2 * day.settings.cycleGraceMs) : Date.parse(step.dueAt);
@@ -65,9 +69,13 @@ async function mainRun(day: Day, step: StepState, force: AppliedForce | undefine
   const because = force
     ? `forced by ${force.user}: ${force.request.reason}`
     : (phase3?.phase3?.decision ?? phase3?.outcome);
-  await passDataGate(day, step, force);
-  if ((await claimBeforeTrigger(day, step, force)) === 'skip') return;
-  await runProcessors(day, step, [], degraded, because);
+  // The gate rides with the first call unless a claim on the legacy document must come between them.
+  const gateWithFirstCall = gateMayRideFirstCall && !force?.request.skipGates && !claimApplies(day, step, force);
+  if (!gateWithFirstCall) {
+    await passDataGate(day, step, force);
+    if ((await claimBeforeTrigger(day, step, force)) === 'skip') return;
+  }
+  await runProcessors(day, step, [], degraded, because, gateWithFirstCall);
 }
 
 async function featureRefresh(
@@ -96,6 +104,8 @@ async function featureRefresh(
 /**
  * One `/process-date` per processor, in dependency order; a processor whose dependency failed in this step is
  * skipped. A failed step waits for an operator (`gameday force D --phase 4` reruns what failed), to the cycle's end.
+ * With `gated`, the step's data gate rides with the first call that goes out (and the next, if that one failed
+ * before the gate was known to pass).
  */
 async function runProcessors(
   day: Day,
@@ -103,7 +113,9 @@ async function runProcessors(
   only: string[],
   skipDependencyCheck: boolean,
   because?: string,
+  gated = false,
 ): Promise<void> {
+  let gatePending = gated;
   const specs = day.settings.precompute.filter((p) => only.length === 0 || only.includes(p.name));
   const results: PrecomputeResult[] = (step.precompute ??= []);
   const ok = (name: string) =>
@@ -122,13 +134,19 @@ async function runProcessors(
     step.waitingFor = `${spec.name} (${specs.filter((s) => ok(s.name)).length}/${specs.length} done)`;
     day.refresh();
     try {
-      const result = await precomputeActivity.runPrecomputeProcessor.executeWithOptions(
-        {
-          summary: `phase 4 ${spec.name} for ${day.state.gameDate} (${step.cycle})`,
-          startToCloseTimeout: day.settings.precomputeTimeoutMs + HEARTBEAT_MARGIN_MS,
-        },
-        [{ ...day.triggerIds(step, spec.name), className: spec.className, skipDependencyCheck }],
-      );
+      const run: PrecomputeRun = { ...day.triggerIds(step, spec.name), className: spec.className, skipDependencyCheck };
+      const result = gatePending
+        ? await callBehindDataGate(day, step, (gate) =>
+            precomputeActivity.runPrecomputeProcessorBehindGate.executeWithOptions(
+              callOptions(day, step, `data gate, then phase 4 ${spec.name}`),
+              [{ gate, run }],
+            ),
+          )
+        : await precomputeActivity.runPrecomputeProcessor.executeWithOptions(
+            callOptions(day, step, `phase 4 ${spec.name}`),
+            [run],
+          );
+      gatePending = false;
       const at = iso(day.now());
       const index = results.findIndex((r) => r.processor === spec.name);
       const entry: PrecomputeResult = {
@@ -153,6 +171,7 @@ async function runProcessors(
       day.version += 1;
     } catch (err) {
       const why = failureText(err);
+      gatePending &&= step.gate?.status !== 'PASSED';
       failed.push(spec.name);
       if (isForbidden(err)) forbidden.push(spec.name);
       const index = results.findIndex((r) => r.processor === spec.name);
@@ -192,4 +211,11 @@ async function runProcessors(
     fixCommand: day.fix(4, 'retry failed precompute'),
   });
   await day.wait(step, 'an operator: `gameday force` reruns the failed processors', undefined, () => false, 'FAILED');
+}
+
+function callOptions(day: Day, step: StepState, what: string) {
+  return {
+    summary: `${what} for ${day.state.gameDate} (${step.cycle})`,
+    startToCloseTimeout: day.settings.precomputeTimeoutMs + HEARTBEAT_MARGIN_MS,
+  };
 }
