@@ -1,3 +1,4 @@
+import { failingChecks } from '../../domain/gates';
 import type { DataGateRequest, DataGateResult } from '../warehouse/gates';
 import { withHeartbeats, type PrecomputeResult, type PrecomputeRun } from './precompute';
 
@@ -34,7 +35,7 @@ export function precomputeBehindGateActivities(parts: GateAndCall) {
       } catch (err) {
         return { gateQueryFailed: err instanceof Error ? err.message : String(err) };
       }
-      if (gate.enabled && !gate.passed) return { gate };
+      if (gate.enabled && failingChecks(gate.checks).length > 0) return { gate };
       return { gate, result: await parts.runPrecomputeProcessor(request.run) };
     },
   };

@@ -10,6 +10,7 @@ import type { AppliedForce, Day } from '../day/day';
 import { phaseColumn } from '../day/day';
 import { iso } from '../day/record';
 import { formatDuration } from '../../domain/dates';
+import { failingChecks } from '../../domain/gates';
 import type { GateCheckResult } from '../../contracts/state';
 import { gateActivity } from '../activity-proxies';
 import { failureText } from './errors';
@@ -135,7 +136,7 @@ function recordGateAnswer(day: Day, step: StepState, checkedAt: number, answer: 
     },
   ];
   gate.checks = checks;
-  const failing = checks.filter((c) => !c.passed);
+  const failing = failingChecks(checks);
   day.log({
     executionId: `${day.state.runId}:${step.id}:gate:${gate.attempts}`,
     processorName: 'data_gate',
