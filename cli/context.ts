@@ -13,6 +13,7 @@ import { workflowUiUrl } from '../domain/links';
 import type { GamedayConfig } from '../config/schema';
 import { EXIT, type ExitCode } from './exit-codes';
 import { CliError, toCliError, usageError } from './errors';
+import { trustDeferredExtraCaCerts } from './extra-ca';
 import { httpChoice, type HttpChoice } from './http/target';
 
 /** The connection and output options every command accepts. */
@@ -114,6 +115,7 @@ export class CliContext {
     if (this.connected) return this.connected;
     const config = this.config;
     const timeout = this.connectTimeoutMs();
+    trustDeferredExtraCaCerts();
     try {
       this.connected = await connectClient(config, this.temporalEnv, {
         ...this.tlsOverrides,

@@ -8,6 +8,7 @@ import { scheduleCommand } from './commands/schedule';
 import { fileValidationMemo } from './config-memo';
 import { CliContext } from './context';
 import { EXIT } from './exit-codes';
+import { takeDeferredExtraCaCerts } from './extra-ca';
 
 export function buildProgram(): Command {
   const program = new Command('gameday')
@@ -67,6 +68,7 @@ export function run(
   argv: string[] = process.argv,
   options: { configMemo?: { dir: string; stamp: string } } = {},
 ): void {
+  takeDeferredExtraCaCerts();
   if (options.configMemo)
     CliContext.validationMemo = fileValidationMemo(options.configMemo.dir, options.configMemo.stamp);
   main(argv).then(

@@ -18,6 +18,39 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions & { timeZ
   return built;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The first year of America/New_York's current rule (the Energy Policy Act of 2005). */
+const NEW_YORK_RULE_SINCE = 2007;
+
+/** Day of the month of the nth Sunday of a month (month 0-based). */
+function nthSunday(year: number, month: number, n: number): number {
+  const firstWeekday = new Date(Date.UTC(year, month, 1)).getUTCDay();
+  return 1 + ((7 - firstWeekday) % 7) + 7 * (n - 1);
+}
+
+/**
+ * America/New_York's UTC offset by the tz database's rule since 2007: daylight time from the second Sunday of March
+ * at 02:00 EST (07:00Z) to the first Sunday of November at 02:00 EDT (06:00Z). Arithmetic, not Intl: building the
+ * first Intl formatter loads ICU's locale data (about 20 ms of every `gameday` command that prints a time). Before
+ * 2007 (another rule) undefined: Intl answers. test/domain/dates.test.ts holds it to Intl hour by hour to 2040.
+ */
+function newYorkOffsetMs(instant: number): number | undefined {
+  const year = new Date(instant).getUTCFullYear();
+  if (year < NEW_YORK_RULE_SINCE) return undefined;
+  const daylightFrom = Date.UTC(year, 2, nthSunday(year, 2, 2), 7);
+  const daylightUntil = Date.UTC(year, 10, nthSunday(year, 10, 1), 6);
+  return instant >= daylightFrom && instant < daylightUntil ? -4 * HOUR_MS : -5 * HOUR_MS;
+}
+
+/** The wall clock of an instant in America/New_York as a UTC date's fields, when the rule covers it. */
+function newYorkWallClock(instant: Date | number, timeZone: string): Date | undefined {
+  if (timeZone !== PLATFORM_TIME_ZONE) return undefined;
+  const at = new Date(instant).getTime();
+  const offset = newYorkOffsetMs(at);
+  return offset === undefined ? undefined : new Date(at + offset);
+}
+
 export function isValidGameDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = DATE_PATTERN.exec(value);
@@ -36,6 +69,8 @@ export function assertGameDate(value: unknown, what = 'game date'): string {
 
 /** The calendar date of an instant in a time zone (default America/New_York). */
 export function dateInZone(instant: Date | number, timeZone: string = PLATFORM_TIME_ZONE): string {
+  const newYork = newYorkWallClock(instant, timeZone);
+  if (newYork) return newYork.toISOString().slice(0, 10);
   const parts = formatter('en-CA', {
     timeZone,
     year: 'numeric',
@@ -54,6 +89,8 @@ export function addDays(gameDate: string, days: number): string {
 
 /** Minutes past midnight of wall-clock time in a zone, for "by 2 PM ET" style deadlines. */
 export function wallClockMinutes(instant: Date | number, timeZone: string = PLATFORM_TIME_ZONE): number {
+  const newYork = newYorkWallClock(instant, timeZone);
+  if (newYork) return newYork.getUTCHours() * 60 + newYork.getUTCMinutes();
   const parts = formatter('en-GB', {
     timeZone,
     hour: '2-digit',
@@ -87,6 +124,8 @@ function wallClock(instant: number, timeZone: string): string {
 }
 
 function zoneOffsetMs(instant: number, timeZone: string): number {
+  const newYork = timeZone === PLATFORM_TIME_ZONE ? newYorkOffsetMs(instant) : undefined;
+  if (newYork !== undefined) return newYork;
   const parts = formatter('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -104,6 +143,11 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
 
 /** "12:05 PM ET" for terminal output. */
 export function formatTimeET(instant: Date | number | string, timeZone: string = PLATFORM_TIME_ZONE): string {
+  const newYork = newYorkWallClock(new Date(instant), timeZone);
+  if (newYork) {
+    const [hour, minute] = [newYork.getUTCHours(), newYork.getUTCMinutes()];
+    return `${hour % 12 || 12}:${String(minute).padStart(2, '0')} ${hour < 12 ? 'AM' : 'PM'} ET`;
+  }
   const text = formatter('en-US', {
     timeZone,
     hour: 'numeric',

@@ -3,7 +3,7 @@
 // 1. `npm ci` when node_modules is missing or older than package-lock.json.
 // 2. A git-ignored Python venv (.tools/venv) with the pinned PyPI packages of scripts/python-tools.json.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -61,13 +61,26 @@ const LAZY_PACKAGES = [
   'google-auth-library',
   '@temporalio/proto',
   '@temporalio/client',
-  '@temporalio/envconfig',
+  'smol-toml',
   '@temporalio/common/lib/time',
+  // commander's, for executable subcommands, which the CLI has none of.
+  'node:child_process',
+  // Only the commands that start or signal something use it (randomUUID).
+  'node:crypto',
 ];
 
 // Small packages every command loads, bundled into the CLI (one file to read and compile instead of a dozen to find
 // in node_modules); every other package stays external.
-const BUNDLED_PACKAGES = ['commander', '@temporalio/common/lib/search-attributes'];
+const BUNDLED_PACKAGES = [
+  'commander',
+  '@temporalio/common/lib/search-attributes',
+  // The Temporal profile (@temporalio/envconfig) and the parts of @temporalio/common it requires: resolving a dozen
+  // files in node_modules costs more than running them. It reads TOML (smol-toml, lazy) only when a profile file exists.
+  '@temporalio/envconfig',
+  '@temporalio/common/lib/encoding',
+  '@temporalio/common/lib/internal-workflow',
+  '@temporalio/common/lib/internal-workflow/objects-helpers',
+];
 
 /** Leaves packages external (loaded from node_modules), except BUNDLED_PACKAGES. */
 function externalPackages(bundled) {
@@ -150,6 +163,8 @@ async function buildCli() {
     outfile,
     metafile: true,
     logLevel: 'warning',
+    // import() as require(): a dynamic import starts Node's ES module loader (milliseconds) for a built-in module.
+    supported: { 'dynamic-import': false },
     plugins: [sdkSlices(), lazyPackages(LAZY_PACKAGES), externalPackages(BUNDLED_PACKAGES)],
   });
   const inputs = Object.keys(result.metafile.inputs)
@@ -162,13 +177,26 @@ async function buildCli() {
 }
 
 // `gameday` on PATH without npx (which adds about a second): `export PATH="$PWD/.tools/bin:$PATH"`. A package's own
-// bin is not linked into its own node_modules/.bin, so the setup step links it here.
+// bin is not linked into its own node_modules/.bin, so the setup step writes a launcher here. It moves
+// NODE_EXTRA_CA_CERTS aside (Node would parse the whole file at start-up; cli/extra-ca.ts trusts it before the first
+// TLS connection) and runs this checkout's bin/gameday.js (the setup step rewrites it wherever the checkout is).
+const shellQuoted = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
+const launcherScript = (entry) => `#!/bin/sh
+# gameday, written by scripts/setup.mjs: NODE_EXTRA_CA_CERTS waits for the CLI's first TLS connection (cli/extra-ca.ts).
+if [ -n "\${NODE_EXTRA_CA_CERTS:-}" ]; then
+  GAMEDAY_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+  export GAMEDAY_EXTRA_CA_CERTS
+  unset NODE_EXTRA_CA_CERTS
+fi
+exec node ${shellQuoted(entry)} "$@"
+`;
+
 function linkCli() {
   const dir = join(root, '.tools', 'bin');
   mkdirSync(dir, { recursive: true });
-  const link = join(dir, 'gameday');
-  rmSync(link, { force: true });
-  symlinkSync(join('..', '..', 'bin', 'gameday.js'), link);
+  const launcher = join(dir, 'gameday');
+  rmSync(launcher, { force: true });
+  writeFileSync(launcher, launcherScript(join(root, 'bin', 'gameday.js')), { mode: 0o755 });
 }
 
 try {

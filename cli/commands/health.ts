@@ -12,6 +12,7 @@ import { action, withCommon, type CommandModule } from '../command';
 import { EXIT } from '../exit-codes';
 import { predictionsSummary } from '../format';
 import { CLOSED_WITHOUT_DAY, effectiveStatus, loadDateRun, type DateRun } from '../pipeline';
+import { trustDeferredExtraCaCerts } from '../extra-ca';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
 export interface HealthCheck {
@@ -124,6 +125,7 @@ export async function serviceChecks(config: GamedayConfig): Promise<HealthCheck[
     ...[...origins].map((origin) => ({ name: `service ${origin}`, url: `${origin}/healthz` })),
     { name: 'bridge', url: `http://${config.bridge.host}:${config.bridge.port}/healthz` },
   ];
+  trustDeferredExtraCaCerts();
   return Promise.all(
     targets.map(async ({ name, url }): Promise<HealthCheck> => {
       try {

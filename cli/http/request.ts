@@ -2,6 +2,8 @@
  * One HTTP(S) request with Node's own `http`/`https` modules: `fetch` would load undici first (tens of
  * milliseconds of a command that takes a hundred), and cannot present a client certificate.
  */
+import { trustDeferredExtraCaCerts } from '../extra-ca';
+
 export interface HttpResponse {
   status: number;
   statusText: string;
@@ -24,6 +26,7 @@ export class RequestTimeoutError extends Error {
 
 export async function httpRequest(url: string, request: HttpRequest): Promise<HttpResponse> {
   const target = new URL(url);
+  if (target.protocol === 'https:') trustDeferredExtraCaCerts();
   // Loaded on first use: https (TLS) only when asked for.
   const transport = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
   const headers = {

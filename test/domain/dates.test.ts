@@ -2,6 +2,7 @@ import {
   addDays,
   dateInZone,
   formatDuration,
+  formatTimeET,
   isValidGameDate,
   wallClockMinutes,
   zonedTimeToInstant,
@@ -48,5 +49,63 @@ describe('game dates are America/New_York calendar days', () => {
     expect(formatDuration(30_000)).toBe('30 s');
     expect(formatDuration(30 * 60_000)).toBe('30 min');
     expect(formatDuration(125 * 60_000)).toBe('2 h 5 min');
+  });
+});
+
+describe("America/New_York's rule in arithmetic agrees with Intl (the tz database)", () => {
+  const intl = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const intlTime = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
+  function intlWallClock(instant: number): { date: string; minutes: number } {
+    const parts = Object.fromEntries(intl.formatToParts(instant).map((p) => [p.type, p.value]));
+    return {
+      date: `${parts.year}-${parts.month}-${parts.day}`,
+      minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    };
+  }
+
+  test('every day from 2007 to 2040 around both switch times and mid-afternoon: date, wall clock, "h:mm AM ET"', () => {
+    const mismatches: string[] = [];
+    const check = (instant: number) => {
+      const expected = intlWallClock(instant);
+      const actual = { date: dateInZone(instant), minutes: wallClockMinutes(instant) };
+      const time = formatTimeET(instant);
+      const expectedTime = `${intlTime.format(instant).replace(/\s/gu, ' ')} ET`;
+      if (actual.date !== expected.date || actual.minutes !== expected.minutes || time !== expectedTime) {
+        mismatches.push(
+          `${new Date(instant).toISOString()}: ${JSON.stringify({ actual, time, expected, expectedTime })}`,
+        );
+      }
+    };
+    // The clocks change at 06:00Z (fall back) and 07:00Z (spring forward): the minute before each, and each.
+    const minutesOfDay = [5 * 60 + 59, 6 * 60, 6 * 60 + 59, 7 * 60, 16 * 60 + 30];
+    for (let day = Date.UTC(2007, 0, 1); day < Date.UTC(2041, 0, 1); day += 86_400_000) {
+      for (const minute of minutesOfDay) check(day + minute * 60_000);
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
+  test('before 2007 (another rule) Intl answers: 2006-04-01 was still EST, 2006-10-30 already EST again', () => {
+    expect(wallClockMinutes(Date.UTC(2006, 3, 1, 12))).toBe(7 * 60);
+    expect(zonedTimeToInstant('2006-03-15', '14:00').toISOString()).toBe('2006-03-15T19:00:00.000Z');
+    expect(wallClockMinutes(Date.UTC(2006, 9, 30, 12))).toBe(7 * 60);
+    expect(dateInZone(Date.UTC(2006, 9, 30, 4, 30))).toBe('2006-10-29');
+  });
+
+  test('another zone still goes through Intl', () => {
+    expect(dateInZone(Date.UTC(2026, 0, 1, 7), 'America/Los_Angeles')).toBe('2025-12-31');
+    expect(wallClockMinutes(Date.UTC(2026, 6, 1, 12), 'Europe/Paris')).toBe(14 * 60);
+    expect(zonedTimeToInstant('2026-07-01', '14:00', 'America/Chicago').toISOString()).toBe('2026-07-01T19:00:00.000Z');
   });
 });
