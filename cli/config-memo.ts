@@ -8,19 +8,27 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidationMemo } from '../config/load';
 
-/** FNV-1a, 64 bits as hex: a file name only (the text is compared whole), without loading node:crypto. */
-function fnv1a64(text: string): string {
-  let hash = 0xcbf29ce484222325n;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= BigInt(text.charCodeAt(i));
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+/**
+ * A file name for a config's text (the text itself is compared whole): FNV-1a in two 32-bit lanes over the UTF-8
+ * bytes taken four at a time. Not node:crypto, which takes milliseconds to load, nor a loop per character, which
+ * takes milliseconds before it is compiled.
+ */
+function textHash(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  const words = new Uint32Array(Math.ceil(bytes.length / 4));
+  new Uint8Array(words.buffer).set(bytes);
+  let low = 0x811c9dc5;
+  let high = 0x050c5d1f;
+  for (const word of words) {
+    low = Math.imul(low ^ word, 0x01000193);
+    high = Math.imul(high ^ (word >>> 16) ^ (word << 16), 0x01000193);
   }
-  return hash.toString(16).padStart(16, '0');
+  return `${(low >>> 0).toString(16).padStart(8, '0')}${(high >>> 0).toString(16).padStart(8, '0')}-${bytes.length}`;
 }
 
 export function fileValidationMemo(dir: string, stamp: string): ValidationMemo {
   const header = `${stamp}\n`;
-  const fileOf = (text: string) => join(dir, `${fnv1a64(text)}.json`);
+  const fileOf = (text: string) => join(dir, `${textHash(text)}.json`);
   return {
     accepted(text) {
       try {

@@ -3,6 +3,7 @@
  * from the `commands` list in cli/commands/index.ts.
  */
 import { Command, CommanderError, Option } from 'commander';
+import type { CommandModule } from './command';
 import { commands } from './commands';
 import { scheduleCommand } from './commands/schedule';
 import { fileValidationMemo } from './config-memo';
@@ -10,7 +11,25 @@ import { CliContext } from './context';
 import { EXIT } from './exit-codes';
 import { takeDeferredExtraCaCerts } from './extra-ca';
 
-export function buildProgram(): Command {
+/**
+ * The command module the arguments name (the first word that is neither a global option nor its value), so a run
+ * registers only that command: building every command's options and help is several milliseconds of `gameday
+ * status`. Undefined (register all) for no command, `help`, or a word no module has: commander then lists them all.
+ */
+function namedCommand(program: Command, args: string[], modules: CommandModule[]): CommandModule | undefined {
+  const takesValue = new Set(
+    program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter(Boolean)),
+  );
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-')) return modules.find((m) => m.name === arg);
+    if (takesValue.has(arg)) i++;
+  }
+  return undefined;
+}
+
+export function buildProgram(argv: string[] = []): Command {
   const program = new Command('gameday')
     .description('Operate the Gameday pipeline: status, dashboard, start/rerun/backfill, force, reset, health.')
     .showHelpAfterError('(run with --help for usage)')
@@ -38,14 +57,15 @@ Examples:
 Exit codes: 0 ok, 1 degraded/not complete, 2 failing/error, 3 usage/bad input, 4 not found, 5 refused.
 Operator actions record GAMEDAY_USER (else the OS user) and --reason in the workflow history.`,
     );
-  for (const command of commands) command.register(program);
-  scheduleCommand.register(program);
+  const modules = [...commands, scheduleCommand];
+  const named = namedCommand(program, argv.slice(2), modules);
+  for (const command of named ? [named] : modules) command.register(program);
   for (const sub of program.commands) sub.exitOverride();
   return program;
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -69,6 +89,11 @@ export function run(
   options: { configMemo?: { dir: string; stamp: string } } = {},
 ): void {
   takeDeferredExtraCaCerts();
+  // The reader went away (`gameday status | head`): stop quietly, as a command killed by SIGPIPE would.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+    throw err;
+  });
   if (options.configMemo)
     CliContext.validationMemo = fileValidationMemo(options.configMemo.dir, options.configMemo.stamp);
   main(argv).then(

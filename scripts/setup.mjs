@@ -129,19 +129,26 @@ function lazyPackages(packages) {
       build.onResolve({ filter }, (args) =>
         args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' },
       );
-      // The export names are read once at build time: the bundle's ESM interop copies them at start-up, and
-      // must not load the package to do so.
+      // The bundle's ESM interop (__toESM) copies a module's own keys onto an object whose prototype is the module's
+      // prototype, at start-up, once per importing file. The proxy has no own keys and its prototype is a second proxy
+      // that loads the package: nothing is copied (a thousand getters for @temporalio/client and node:crypto alone)
+      // and every export is read through the prototype on first use. The export names, read once at build time, answer
+      // `in` without loading the package.
       build.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
         contents: `let loaded;
 const load = () => (loaded ??= require(${JSON.stringify(args.path)}));
 const names = ${JSON.stringify(Object.keys(requireFromRoot(args.path)))};
 const esModule = ${JSON.stringify(Boolean(requireFromRoot(args.path).__esModule))};
+const exportsOnUse = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? esModule : load()[key]),
+  has: (_, key) => names.includes(key) || key in load(),
+});
 module.exports = new Proxy({}, {
   get: (_, key) => (key === '__esModule' ? esModule : load()[key]),
   has: (_, key) => names.includes(key) || key in load(),
-  ownKeys: () => names,
-  getOwnPropertyDescriptor: (_, key) =>
-    names.includes(key) ? { configurable: true, enumerable: true, get: () => load()[key] } : undefined,
+  getPrototypeOf: () => exportsOnUse,
+  ownKeys: () => [],
+  getOwnPropertyDescriptor: () => undefined,
 });`,
         loader: 'js',
       }));
@@ -171,8 +178,10 @@ async function buildCli() {
     .filter((input) => !input.startsWith('lazy:') && !input.startsWith('sdk-slice:'))
     .map((input) => join(root, input));
   writeFileSync(join(root, '.tools', 'cli', 'inputs.json'), JSON.stringify(inputs));
-  // The configs the previous build validated (cli/config-memo.ts): stamped with that build, never read again.
+  // The configs the previous build validated (cli/config-memo.ts), stamped with that build, and the previous build's
+  // code cache (bin/gameday.js): never used again.
   rmSync(join(root, '.tools', 'cli', 'configs-accepted'), { recursive: true, force: true });
+  rmSync(`${outfile}.cache`, { force: true });
   log('built the gameday CLI (.tools/cli/gameday.js)');
 }
 

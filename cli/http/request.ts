@@ -2,6 +2,7 @@
  * One HTTP(S) request with Node's own `http`/`https` modules: `fetch` would load undici first (tens of
  * milliseconds of a command that takes a hundred), and cannot present a client certificate.
  */
+import { request as plainRequest } from 'node:http';
 import { trustDeferredExtraCaCerts } from '../extra-ca';
 
 export interface HttpResponse {
@@ -27,14 +28,14 @@ export class RequestTimeoutError extends Error {
 export async function httpRequest(url: string, request: HttpRequest): Promise<HttpResponse> {
   const target = new URL(url);
   if (target.protocol === 'https:') trustDeferredExtraCaCerts();
-  // Loaded on first use: https (TLS) only when asked for.
-  const transport = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  // https (TLS) loaded on first use only: most commands talk plain HTTP to a local API or none at all.
+  const send = target.protocol === 'https:' ? (await import('node:https')).request : plainRequest;
   const headers = {
     ...request.headers,
     ...(request.body ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}),
   };
   return new Promise((resolve, reject) => {
-    const req = transport.request(target, { method: request.method ?? 'GET', headers, ...request.tls }, (res) => {
+    const req = send(target, { method: request.method ?? 'GET', headers, ...request.tls }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
