@@ -33,7 +33,8 @@ function nthSunday(year: number, month: number, n: number): number {
  * America/New_York's UTC offset by the tz database's rule since 2007: daylight time from the second Sunday of March
  * at 02:00 EST (07:00Z) to the first Sunday of November at 02:00 EDT (06:00Z). Arithmetic, not Intl: building the
  * first Intl formatter loads ICU's locale data (about 20 ms of every `gameday` command that prints a time). Before
- * 2007 (another rule) undefined: Intl answers. test/domain/dates.test.ts holds it to Intl hour by hour to 2040.
+ * 2007 (another rule) undefined: Intl answers. test/domain/dates.test.ts holds it to Intl every day to 2040, on both
+ * sides of each switch time.
  */
 function newYorkOffsetMs(instant: number): number | undefined {
   const year = new Date(instant).getUTCFullYear();
