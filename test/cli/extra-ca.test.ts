@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFERRED_EXTRA_CA_CERTS, takeDeferredExtraCaCerts } from '../../cli/extra-ca';
+import { writeSelfSigned } from '../helpers/self-signed';
 import { BIN, ROOT } from './cli-harness';
 
 const LAUNCHER = join(ROOT, '.tools', 'bin', 'gameday');
@@ -22,21 +23,7 @@ let address: string;
 /** A CA and a certificate for 127.0.0.1 signed by it, with the openssl command line. */
 function makeCertificates(): void {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=gameday test CA',
-  );
+  writeSelfSigned({ key: file('ca.key'), cert: file('ca.pem') }, '/CN=gameday test CA');
   openssl(
     'req',
     '-newkey',

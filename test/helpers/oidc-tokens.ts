@@ -2,11 +2,11 @@
  * Google-style OIDC tokens signed by a key made here: an RSA key and its self-signed X.509 certificate (openssl,
  * else the bare public key, which google-auth-library verifies the same way). Nothing calls Google.
  */
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeSelfSigned } from './self-signed';
 
 export interface TestSigner {
   kid: string;
@@ -48,25 +48,7 @@ export function pushClaims(audience: string, email: string, overrides: Record<st
 function keyAndCertificate(): { privateKey: KeyObject | string; pem: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gameday-oidc-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=gameday-test',
-      ],
-      { stdio: 'ignore' },
-    );
+    writeSelfSigned({ key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem') }, '/CN=gameday-test', 1);
     return { privateKey: readFileSync(join(dir, 'key.pem'), 'utf8'), pem: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } catch {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
