@@ -54,6 +54,8 @@ export interface StackOptions {
   env?: TestWorkflowEnvironment;
   /** Runs the pipeline worker in a process of its own (its memory measured alone). */
   workerProcess?: boolean;
+  /** The warehouse the activities query (the BigQuery emulator); default off (gates pass without a query). */
+  warehouse?: Partial<GamedayConfig['warehouse']>;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -77,6 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       {},
       {
         timeScale: options.timeScale,
+        ...(options.warehouse ? { warehouse: options.warehouse } : {}),
         temporal: { address: env.address },
         bridge: { port: 0 },
         platform: {
