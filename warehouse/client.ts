@@ -1,5 +1,5 @@
 /** The BigQuery client Gameday uses, and a query helper that always surfaces errors. */
-import { BigQuery, type Query } from '@google-cloud/bigquery';
+import type { BigQuery, BigQueryDate, Query } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
 import type { GamedayConfig } from '../config/schema';
 
@@ -9,7 +9,22 @@ export type WarehouseConfig = GamedayConfig['warehouse'];
  * Production: Application Default Credentials against the real API. With `apiEndpoint` (an emulator):
  * a dummy OAuth2 client, so google-auth-library never looks for ADC or probes the metadata server.
  */
+/**
+ * The BigQuery package, loaded on first use: a worker whose warehouse is off never loads it (about 17 MB of
+ * resident memory).
+ */
+export function bigQueryPackage(): typeof import('@google-cloud/bigquery') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@google-cloud/bigquery') as typeof import('@google-cloud/bigquery');
+}
+
+/** A DATE query parameter. */
+export function dateParam(gameDate: string): BigQueryDate {
+  return bigQueryPackage().BigQuery.date(gameDate);
+}
+
 export function createBigQueryClient(warehouse: WarehouseConfig): BigQuery {
+  const { BigQuery } = bigQueryPackage();
   if (!warehouse.apiEndpoint) {
     return new BigQuery({ projectId: warehouse.projectId, location: warehouse.location });
   }
@@ -31,7 +46,7 @@ export interface QueryOutcome<T> {
 
 /**
  * Runs one statement through jobs.insert + getQueryResults (never the jobs.query fast path, whose
- * errors an emulator can swallow), so a broken query always throws. DATE params must be BigQuery.date(...).
+ * errors an emulator can swallow), so a broken query always throws. DATE params must be `dateParam(...)`.
  */
 export async function runQuery<T = Record<string, unknown>>(
   bq: BigQuery,

@@ -4,7 +4,8 @@
  * out; a released claim (the send failed) is deleted, so any replica's retry claims it again.
  */
 import { createHash } from 'node:crypto';
-import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import type { Firestore, Timestamp } from '@google-cloud/firestore';
+import { firestorePackage } from '../firestore/legacy-docs';
 import type { DeliveryLedger } from './ledger';
 
 export interface FirestoreLedgerOptions {
@@ -32,7 +33,7 @@ export function firestoreDeliveryLedger(options: FirestoreLedgerOptions): Delive
   return {
     async claim(channel, key) {
       const ref = doc(channel, key);
-      const claim: DeliveryDoc = { channel, key, state: 'sending', owner, at: Timestamp.now() };
+      const claim: DeliveryDoc = { channel, key, state: 'sending', owner, at: firestorePackage().Timestamp.now() };
       const snapshot = await ref.get();
       const current = snapshot.data() as DeliveryDoc | undefined;
       if (current?.state === 'sent') return false;
@@ -48,7 +49,7 @@ export function firestoreDeliveryLedger(options: FirestoreLedgerOptions): Delive
       }
     },
     async record(channel, key) {
-      const sent: DeliveryDoc = { channel, key, state: 'sent', owner, at: Timestamp.now() };
+      const sent: DeliveryDoc = { channel, key, state: 'sent', owner, at: firestorePackage().Timestamp.now() };
       await doc(channel, key).set(sent);
     },
     async release(channel, key) {

@@ -5,10 +5,10 @@
  * `_triggered` inside their own transaction, so exactly one of the two triggers. Shadow mode reads and writes nothing.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import type { GamedayConfig } from '../../config/schema';
 import { decideClaim, TRIGGERED_BY_GAMEDAY, type ClaimDecision, type ClaimedPhase } from '../../domain/legacy';
-import { guardDoc, triggerFields } from './legacy-docs';
+import { firestorePackage, guardDoc, triggerFields } from './legacy-docs';
 
 export interface LegacyClaimRequest {
   gameDate: string;
@@ -45,7 +45,7 @@ export async function claimLegacyTrigger(
         ref,
         {
           _triggered: true,
-          _triggered_at: FieldValue.serverTimestamp(),
+          _triggered_at: firestorePackage().FieldValue.serverTimestamp(),
           _trigger_reason: request.reason,
           _triggered_by: TRIGGERED_BY_GAMEDAY,
         },

@@ -2,17 +2,26 @@
  * The legacy orchestrator's Firestore documents: `phase3_completion/{date}` (guards Gameday's phase-4 trigger) and
  * `phase4_completion/{date}` (guards phase 5). One field per completed processor, `_`-prefixed bookkeeping fields.
  */
-import { Firestore, Timestamp, type DocumentReference } from '@google-cloud/firestore';
+import type { DocumentReference, Firestore } from '@google-cloud/firestore';
 import type { GamedayConfig } from '../../config/schema';
 import type { ClaimedPhase, LegacyTriggerFields } from '../../domain/legacy';
 
 /** A legacy counter: the phase whose completions it counts. */
 export type CountedPhase = 3 | 4;
 
+/**
+ * The Firestore package, loaded on first use: a worker with neither the legacy documents nor the Firestore alert
+ * ledger never loads it (about 33 MB of resident memory).
+ */
+export function firestorePackage(): typeof import('@google-cloud/firestore') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@google-cloud/firestore') as typeof import('@google-cloud/firestore');
+}
+
 /** The Firestore client of the legacy documents (ADC in production; FIRESTORE_EMULATOR_HOST for the emulator). */
 export function legacyFirestore(config: GamedayConfig): Firestore {
   const { projectId, databaseId } = config.legacy.firestore;
-  return new Firestore({ projectId, databaseId, ignoreUndefinedProperties: true });
+  return new (firestorePackage().Firestore)({ projectId, databaseId, ignoreUndefinedProperties: true });
 }
 
 export function countedDoc(db: Firestore, config: GamedayConfig, phase: CountedPhase, gameDate: string) {
@@ -67,7 +76,7 @@ export function completionsOf(data: Record<string, unknown> | undefined): Legacy
 
 /** Legacy timestamps are server timestamps (Timestamp) or, for `_first_completion_at`, ISO strings. */
 export function isoOf(value: unknown): string | undefined {
-  if (value instanceof Timestamp) return value.toDate().toISOString();
+  if (value instanceof firestorePackage().Timestamp) return value.toDate().toISOString();
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
   return undefined;
 }

@@ -5,10 +5,10 @@
  * completion wins, as in the legacy. Only in `primary` mode: while the legacy functions run, a field written by
  * Gameday would make their own transaction see the message as a duplicate and never trigger.
  */
-import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import type { GamedayConfig } from '../../config/schema';
 import { dateInZone } from '../../domain/dates';
-import { countedDoc, type CountedPhase } from './legacy-docs';
+import { countedDoc, firestorePackage, type CountedPhase } from './legacy-docs';
 
 export interface MirroredCompletion {
   gameDate: string;
@@ -37,7 +37,7 @@ export async function mirrorLegacyCompletion(
     const current = (await tx.get(ref)).data() ?? {};
     if (completion.processor in current) return 'present';
     const entry: Record<string, unknown> = {
-      completed_at: FieldValue.serverTimestamp(),
+      completed_at: firestorePackage().FieldValue.serverTimestamp(),
       correlation_id: completion.correlationId ?? null,
       status: completion.status,
       record_count: completion.recordCount ?? 0,
@@ -46,7 +46,7 @@ export async function mirrorLegacyCompletion(
     const update: Record<string, unknown> = {
       [completion.processor]: entry,
       _completed_count: Object.keys(current).filter((k) => !k.startsWith('_')).length + 1,
-      _last_update: FieldValue.serverTimestamp(),
+      _last_update: firestorePackage().FieldValue.serverTimestamp(),
     };
     if (completion.phase === 3) {
       entry.is_incremental = completion.metadata?.is_incremental === true;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PubSub } from '@google-cloud/pubsub';
+import type { PubSub } from '@google-cloud/pubsub';
 import type { PlatformDeps } from './types';
 
 /**
@@ -18,7 +18,7 @@ export function topicPublisher({ config, platform }: PlatformDeps, client?: PubS
   }): Promise<string> => {
     const attributes = { idempotency_key: options.idempotencyKey };
     if (config.export.transport === 'pubsub') {
-      pubsub ??= new PubSub({ projectId: config.platform.projectId });
+      pubsub ??= new (pubSubPackage().PubSub)({ projectId: config.platform.projectId });
       return pubsub.topic(options.topic).publishMessage({ json: options.message, attributes });
     }
     const messageId = randomUUID();
@@ -38,4 +38,10 @@ export function topicPublisher({ config, platform }: PlatformDeps, client?: PubS
     });
     return messageId;
   };
+}
+
+/** Loaded on first use: a worker that posts its triggers (the `push` transport) never loads it (about 38 MB). */
+function pubSubPackage(): typeof import('@google-cloud/pubsub') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@google-cloud/pubsub') as typeof import('@google-cloud/pubsub');
 }

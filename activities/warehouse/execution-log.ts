@@ -1,6 +1,5 @@
 /** Rows of `nba_orchestration.processor_execution_log`, written idempotently with MERGE on execution_id. */
-import { BigQuery } from '@google-cloud/bigquery';
-import { runQuery, tableRef } from '../../warehouse/client';
+import { bigQueryPackage, dateParam, runQuery, tableRef } from '../../warehouse/client';
 import { EXECUTION_LOG_TABLE } from '../../warehouse/tables';
 import type { WarehouseDeps } from './queries';
 
@@ -27,8 +26,8 @@ const COLUMNS: [keyof ExecutionLogEvent, string, 'STRING' | 'TIMESTAMP' | 'DATE'
 
 function paramValue(value: unknown, type: string): unknown {
   if (value === undefined || value === null) return null;
-  if (type === 'TIMESTAMP') return BigQuery.timestamp(new Date(String(value)));
-  if (type === 'DATE') return BigQuery.date(String(value));
+  if (type === 'TIMESTAMP') return bigQueryPackage().BigQuery.timestamp(new Date(String(value)));
+  if (type === 'DATE') return dateParam(String(value));
   if (type === 'INT64') return Math.round(Number(value));
   return String(value);
 }

@@ -1,7 +1,7 @@
 /** The warehouse reads behind the schedule, the data gates and the prediction summary. */
-import { BigQuery } from '@google-cloud/bigquery';
+import type { BigQuery } from '@google-cloud/bigquery';
 import type { GamedayConfig } from '../../config/schema';
-import { runQuery, tableRef, type WarehouseConfig } from '../../warehouse/client';
+import { dateParam, runQuery, tableRef, type WarehouseConfig } from '../../warehouse/client';
 import { tableDef } from '../../warehouse/tables';
 
 export interface WarehouseDeps {
@@ -38,7 +38,7 @@ export async function scheduledGames({ config, bq }: WarehouseDeps, gameDate: st
      )
      WHERE row_rank = 1 AND NOT ${EXCLUDED_STATUS_SQL}
      ORDER BY game_id`,
-    { game_date: BigQuery.date(gameDate) },
+    { game_date: dateParam(gameDate) },
   );
   return rows;
 }
@@ -60,7 +60,7 @@ export async function rowCounts(
     return `SELECT ${i} AS idx, COUNT(*) AS n FROM ${from} WHERE ${dateColumn} = @game_date`;
   });
   const { rows } = await runQuery<{ idx: number; n: number }>(bq, parts.join('\nUNION ALL\n'), {
-    game_date: BigQuery.date(gameDate),
+    game_date: dateParam(gameDate),
   });
   const counts: Record<string, number> = Object.fromEntries(tables.map((t) => [t, 0]));
   for (const row of rows) counts[tables[Number(row.idx)]] = Number(row.n);
@@ -73,7 +73,7 @@ export async function analyticsGameIds({ config, bq }: WarehouseDeps, gameDate: 
   const { rows } = await runQuery<{ game_id: string }>(
     bq,
     `SELECT DISTINCT game_id FROM ${from} WHERE ${dateColumn} = @game_date AND game_id IS NOT NULL`,
-    { game_date: BigQuery.date(gameDate) },
+    { game_date: dateParam(gameDate) },
   );
   return rows.map((r) => r.game_id);
 }
@@ -99,12 +99,12 @@ export async function featureRowStats({ config, bq }: WarehouseDeps, gameDate: s
          AS clean_players,
        AVG(feature_quality_score) AS avg_quality
      FROM ${features.from} WHERE ${features.dateColumn} = @game_date`,
-    { game_date: BigQuery.date(gameDate) },
+    { game_date: dateParam(gameDate) },
   );
   const { rows: ctx } = await runQuery<{ n: number }>(
     bq,
     `SELECT COUNT(DISTINCT player_lookup) AS n FROM ${context.from} WHERE ${context.dateColumn} = @game_date`,
-    { game_date: BigQuery.date(gameDate) },
+    { game_date: dateParam(gameDate) },
   );
   const row = rows[0];
   return {
@@ -130,7 +130,7 @@ export async function predictionSummary(deps: WarehouseDeps, gameDate: string): 
   const { rows } = await runQuery<{ n: number }>(
     bq,
     `SELECT COUNTIF(is_active) AS n FROM ${predictions.from} WHERE ${predictions.dateColumn} = @game_date`,
-    { game_date: BigQuery.date(gameDate) },
+    { game_date: dateParam(gameDate) },
   );
   const features = await featureRowStats(deps, gameDate);
   const active = Number(rows[0]?.n ?? 0);
