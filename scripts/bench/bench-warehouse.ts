@@ -13,7 +13,7 @@ import { scheduleRows, tableRows } from '../../warehouse/rows';
 import { insertRows } from '../../warehouse/seed';
 
 /** Games on every sampled date: a mid-size slate, so the gate's minimum rows are scaled as on most nights. */
-const GAMES_PER_DATE = 7;
+export const GAMES_PER_DATE = 7;
 
 export interface BenchWarehouse {
   /** The config's `warehouse` part pointing at the emulator. */

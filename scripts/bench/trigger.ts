@@ -8,7 +8,7 @@ import { startOptions } from '../../clients/pipeline-client';
 import { pipelineStateQuery } from '../../contracts/workflow-api';
 import { addDays } from '../../domain/dates';
 import { completion, pushEnvelope } from '../../test/helpers/messages';
-import { startBenchWarehouse } from './bench-warehouse';
+import { GAMES_PER_DATE, startBenchWarehouse } from './bench-warehouse';
 import { criticalPath, runHistories, type CriticalPath } from './history';
 import { startStack, type Stack } from './harness';
 import { progress } from './progress';
@@ -240,7 +240,7 @@ export function triggerSection(s: TriggerSamples): Section {
     '"everything else").',
     'off' in s.warehouse
       ? `The warehouse is off (${s.warehouse.off}), so the gate passed without a query (the issue measured ~310 ms for the query with the BigQuery emulator).`
-      : `The gate ran its real queries (phase-3 row counts, schedule coverage) against the BigQuery emulator the local stack runs (bqemulator, DuckDB), seeded with ${s.warehouse.rows} rows: each date's final schedule (7 games) and its phase-3 tables. With the warehouse on, the date's schedule comes from it and the execution log is written to it, as in production.`,
+      : `The gate ran its real queries (phase-3 row counts, schedule coverage) against the BigQuery emulator the local stack runs (bqemulator, DuckDB), seeded with ${s.warehouse.rows} rows: each date's final schedule (${GAMES_PER_DATE} games) and its phase-3 tables. With the warehouse on, the date's schedule comes from it and the execution log is written to it, as in production.`,
     '',
     table(
       ['path', 'p50', 'p95', 'p99', 'max'],
