@@ -6,10 +6,6 @@ import type { GamedayConfig } from '../config/schema';
 export type WarehouseConfig = GamedayConfig['warehouse'];
 
 /**
- * Production: Application Default Credentials against the real API. With `apiEndpoint` (an emulator):
- * a dummy OAuth2 client, so google-auth-library never looks for ADC or probes the metadata server.
- */
-/**
  * The BigQuery package, loaded on first use: a worker whose warehouse is off never loads it (about 17 MB of
  * resident memory).
  */
@@ -23,6 +19,10 @@ export function dateParam(gameDate: string): BigQueryDate {
   return bigQueryPackage().BigQuery.date(gameDate);
 }
 
+/**
+ * Production: Application Default Credentials against the real API. With `apiEndpoint` (an emulator):
+ * a dummy OAuth2 client, so google-auth-library never looks for ADC or probes the metadata server.
+ */
 export function createBigQueryClient(warehouse: WarehouseConfig): BigQuery {
   const { BigQuery } = bigQueryPackage();
   if (!warehouse.apiEndpoint) {

@@ -1,9 +1,9 @@
 /** Seeding the platform's tables (emulator only) and the local platform's BigQuery sink. */
-import { BigQuery } from '@google-cloud/bigquery';
+import type { BigQuery } from '@google-cloud/bigquery';
 import type { GamedayConfig } from '../config/schema';
 import type { WarehouseSink } from '../local-platform/warehouse-sink';
 import { gamesFor, type ScheduledGame } from '../local-platform/schedule';
-import { runQuery, tableRef } from './client';
+import { dateParam, runQuery, tableRef } from './client';
 import { scheduleRows, tableRows, type Row, type RowOptions } from './rows';
 import { tableDef, TABLES } from './tables';
 
@@ -20,7 +20,7 @@ export async function clearDate(bq: BigQuery, config: GamedayConfig, gameDate: s
   for (const def of TABLES.filter((t) => t.owner === 'platform')) {
     const table = tableRef(config.warehouse, def.dataset, def.name);
     await runQuery(bq, `DELETE FROM ${table} WHERE ${def.dateColumn} = @game_date`, {
-      game_date: BigQuery.date(gameDate),
+      game_date: dateParam(gameDate),
     });
   }
 }
