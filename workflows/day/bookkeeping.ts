@@ -47,6 +47,13 @@ export const LOG_WRITES_WHEN_QUIET_PATCH = 'log-writes-when-quiet';
  */
 export const ATTRIBUTES_WHEN_QUIET_PATCH = 'search-attributes-when-quiet';
 
+/**
+ * The end-of-day flush delivers through the running loops instead of beside them: both took the outbox's head, so
+ * the last log rows were written twice and an alert raised at the end went out twice; and the day completed with
+ * that second write still open, a completion the server refused (a failed workflow task, a replay of the whole run).
+ */
+export const FLUSH_THROUGH_THE_LOOPS_PATCH = 'flush-through-the-delivery-loops';
+
 /** Resolves at the workflow's next pass over its blocked conditions (a condition true at once resolves at once). */
 function nextConditionPass(): Promise<void> {
   let armed = false;
@@ -60,6 +67,9 @@ export class Bookkeeping {
   private shownDetails = '';
   private paused = false;
   private delivering = false;
+  /** The end of the run: the log loop writes without waiting for the day to go quiet. */
+  private draining = false;
+  private loopsRunning = 0;
   private holds = 0;
   private attributesPending = false;
   private readonly metrics: DayMetrics;
@@ -124,13 +134,31 @@ export class Bookkeeping {
   /** Delivers what is left, even while the workflow is being cancelled; gives up after `timeoutMs`. */
   async flush(timeoutMs: number): Promise<boolean> {
     return CancellationScope.nonCancellable(async () => {
-      const deliver = async () => {
-        while (this.state.outbox.alertKeys.length) await this.deliverAlert();
-        while (this.state.outbox.log.length) await this.writeLog();
-      };
-      void deliver();
+      if (!patched(FLUSH_THROUGH_THE_LOOPS_PATCH)) return this.flushBesideTheLoops(timeoutMs);
+      this.draining = true;
+      this.paused = false;
+      // The loops deliver while they run; once cancellation has ended them, the flush delivers what they left. A
+      // delivery keeps its alert or rows in the outbox until it is done: idle means nothing is still open.
+      void (async () => {
+        await condition(() => this.idle || this.loopsRunning === 0);
+        while (!this.idle) await this.deliverOne();
+      })();
       return condition(() => this.idle, timeoutMs, { summary: 'deliver the alerts and log rows left' });
     });
+  }
+
+  private async deliverOne(): Promise<void> {
+    if (this.state.outbox.alertKeys.length) await this.deliverAlert();
+    else await this.writeLog();
+  }
+
+  private flushBesideTheLoops(timeoutMs: number): Promise<boolean> {
+    const deliver = async () => {
+      while (this.state.outbox.alertKeys.length) await this.deliverAlert();
+      while (this.state.outbox.log.length) await this.writeLog();
+    };
+    void deliver();
+    return condition(() => this.idle, timeoutMs, { summary: 'deliver the alerts and log rows left' });
   }
 
   /**
@@ -148,6 +176,7 @@ export class Bookkeeping {
     deliver: () => Promise<void>,
     yieldsToTriggers = false,
   ): Promise<void> {
+    this.loopsRunning += 1;
     try {
       for (;;) {
         await condition(() => !this.paused && ready());
@@ -156,7 +185,9 @@ export class Bookkeeping {
           // phase 3 done -> phase 4's wait -> its gate): one that reaches a gate holds the writes until it is done.
           for (let pass = 0; pass < SETTLE_PASSES; pass++) await nextConditionPass();
           if (patched(LOG_WRITES_WHEN_QUIET_PATCH)) {
-            await condition(() => !this.paused && (this.quiet() || this.state.outbox.log.length >= LOG_BATCH));
+            await condition(
+              () => !this.paused && (this.draining || this.quiet() || this.state.outbox.log.length >= LOG_BATCH),
+            );
           } else {
             await condition(() => !this.paused && this.holds === 0);
           }
@@ -171,6 +202,8 @@ export class Bookkeeping {
       }
     } catch (err) {
       if (!isCancellation(err)) log.error(`${what} delivery loop stopped`, { error: String(err) });
+    } finally {
+      this.loopsRunning -= 1;
     }
   }
 
