@@ -3,11 +3,13 @@
  * compressed clock, `CONCURRENCY` at a time, at growing sizes: wall time, dates per second, the worker process' peak
  * RSS (the worker runs alone in a child), history events and estimated Temporal actions per date.
  */
+import { cpus } from 'node:os';
 import { startOptions } from '../../clients/pipeline-client';
 import type { DayState } from '../../contracts/state';
 import { addDays } from '../../domain/dates';
 import { estimateActions, runHistories } from './history';
 import { startStack } from './harness';
+import { devServerPid, ownCpuSeconds, processCpuSeconds } from './process-cpu';
 import { progress } from './progress';
 import { table, type Section } from './report';
 import { summarize } from './stats';
@@ -16,11 +18,20 @@ export const SEASON_DATES = 165;
 const SIZES = [20, 40, 80, SEASON_DATES];
 const CONCURRENCY = 10;
 const FIRST_DATE = '2025-10-21';
+/** A date's whole day, D-1 16:55 to its gap check at D+1 09:00. */
+const DAY_HOURS = 40;
 /**
- * A 40-hour day in four seconds: the speed the goal implies (165 dates, 10 at a time, in 60 s). On this machine a
- * real hop of 50 ms is then 30 minutes of the day, longer than the 15-minute SLAs: days end with gaps (shown).
+ * A 40-hour day in about 1.4 s. The clock alone then sets the season's floor at 17 rounds of 10 x 1.44 s, about 24 s,
+ * well under the 60 s goal, so the figure measures the orchestrator rather than the clock (at 36,000x, a day in
+ * 4 s, the clock alone took 66 s). A real hop of 50 ms is then about 80 minutes of the day, longer than the
+ * 15-minute SLAs: days end with gaps (shown).
  */
-export const SEASON_TIME_SCALE = 1 / 36_000;
+export const SEASON_TIME_SCALE = 1 / 100_000;
+
+/** The least wall time the compressed clock allows for `dates` days, `CONCURRENCY` at a time. */
+export function clockFloorMs(dates: number): number {
+  return Math.ceil(dates / CONCURRENCY) * DAY_HOURS * 3_600_000 * SEASON_TIME_SCALE;
+}
 
 export interface SeasonRun {
   dates: number;
@@ -34,6 +45,8 @@ export interface SeasonRun {
   events: number[];
   actions: number[];
   statuses: Map<string, number>;
+  /** CPU seconds spent while the dates ran, per process (the dev server's 0 where /proc does not show it). */
+  cpu: { worker: number; server: number; bench: number };
 }
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -59,10 +72,18 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
     events: [],
     actions: [],
     statuses: new Map(),
+    cpu: { worker: 0, server: 0, bench: 0 },
   };
+  const serverPid = devServerPid(stack.env.address);
+  const cpuNow = () => ({
+    worker: processCpuSeconds(worker.pid),
+    server: serverPid ? processCpuSeconds(serverPid) : 0,
+    bench: ownCpuSeconds(),
+  });
   try {
     const gameDates = Array.from({ length: dates }, (_, i) => addDays(FIRST_DATE, i));
     let done = 0;
+    const cpuBefore = cpuNow();
     const started = Date.now();
     await pool(gameDates, CONCURRENCY, async (gameDate) => {
       const handle = await stack.env.client.workflow.start('gameDatePipeline', {
@@ -74,6 +95,12 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
       if (done % 10 === 0 || done === dates) progress(`${label}: ${done}/${dates} dates`);
     });
     run.wallMs = Date.now() - started;
+    const cpuAfter = cpuNow();
+    run.cpu = {
+      worker: cpuAfter.worker - cpuBefore.worker,
+      server: cpuAfter.server - cpuBefore.server,
+      bench: cpuAfter.bench - cpuBefore.bench,
+    };
     clearInterval(sampler);
     run.peakRssMb = worker.memory().peakMb;
     run.benchPeakRssMb = benchPeak / 2 ** 20;
@@ -100,6 +127,19 @@ export async function measureSeason(maxDates: number): Promise<SeasonRun[]> {
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+const cpuTotal = (r: SeasonRun) => r.cpu.worker + r.cpu.server + r.cpu.bench;
+const perDate = (r: SeasonRun, seconds: number) => (seconds / r.dates).toFixed(2);
+
+/** Where the CPU went: the least wall time the machine's cores allow for that much CPU. */
+function cpuLine(r: SeasonRun): string {
+  const cores = cpus().length;
+  return [
+    `CPU while the ${r.dates} dates ran: ${cpuTotal(r).toFixed(0)} CPU-s, ${perDate(r, cpuTotal(r))} per date`,
+    `(worker ${perDate(r, r.cpu.worker)}, dev server ${r.cpu.server ? perDate(r, r.cpu.server) : 'not shown'},`,
+    `bench process ${perDate(r, r.cpu.bench)}): on ${cores} cores that much CPU needs at least`,
+    `${(cpuTotal(r) / cores).toFixed(0)} s of wall time, whatever the clock.`,
+  ].join(' ');
+}
 
 export function seasonSection(runs: SeasonRun[]): Section {
   const rows = runs.map((r) => [
@@ -109,6 +149,7 @@ export function seasonSection(runs: SeasonRun[]): Section {
     `${(((r.wallMs / r.dates) * CONCURRENCY) / 1000).toFixed(2)} s`,
     `${r.peakRssMb.toFixed(0)} MB (${r.startRssMb.toFixed(0)} at start)`,
     `${r.benchPeakRssMb.toFixed(0)} MB`,
+    `${perDate(r, cpuTotal(r))} s`,
     `${summarize(r.events).p50} (${Math.min(...r.events)}-${Math.max(...r.events)})`,
     `${summarize(r.actions).p50} (mean ${mean(r.actions).toFixed(0)})`,
     [...r.statuses.entries()].map(([s, n]) => `${s} ${n}`).join(', '),
@@ -120,7 +161,8 @@ export function seasonSection(runs: SeasonRun[]): Section {
   ];
   const body = [
     `Each date's whole day from D-1 16:55 to its gap check at D+1 09:00 (three runs joined by continue-as-new), on`,
-    `a clock ${Math.round(1 / SEASON_TIME_SCALE)} times faster than real time (a day in about ${(40 * 3600 * SEASON_TIME_SCALE).toFixed(0)} s),`,
+    `a clock ${Math.round(1 / SEASON_TIME_SCALE)} times faster than real time (a day in about ${(DAY_HOURS * 3600 * SEASON_TIME_SCALE).toFixed(1)} s;`,
+    `the clock alone allows ${(clockFloorMs(full.dates) / 1000).toFixed(0)} s for ${full.dates} dates),`,
     `${CONCURRENCY} dates at a time (a new one as soon as one ends), on a fresh dev server per size; real activities over HTTP to the instant platform,`,
     'phase-3 remedy and grading completions pushed back through the real bridge; warehouse off. The worker (real',
     'activities, the workflow bundle prebuilt) runs in a process of its own, a fresh one per size: its peak RSS is the',
@@ -137,6 +179,7 @@ export function seasonSection(runs: SeasonRun[]): Section {
         'per date (x10)',
         'worker peak RSS',
         'bench process',
+        'CPU/date',
         'events/date p50 (range)',
         'actions/date',
         'outcome',
@@ -145,8 +188,10 @@ export function seasonSection(runs: SeasonRun[]): Section {
     ),
     '',
     `${goals.join('; ')}. Growth: per-date time and actions stay flat across sizes when the cost is linear.`,
-    'The outcome column is the point of this compression: days end with gaps because a real hop here is tens of',
-    "minutes of the day. The chaos season below (time-skipping, days correct) gives a clean day's events and actions.",
+    cpuLine(full),
+    `The outcome column is the price of this compression: days end with gaps because a real hop of 50 ms is about`,
+    `${Math.round(50 / SEASON_TIME_SCALE / 60_000)} minutes of the day here. The chaos season below (time-skipping, days correct) gives a clean day's`,
+    'events and actions.',
   ].join('\n');
   return { id: 'season', title: '3. A season of game dates', body };
 }
