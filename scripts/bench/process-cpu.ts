@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Linux reports a process' times in clock ticks; USER_HZ is 100 on every architecture Node runs on. */
+/** Linux reports a process' times in clock ticks of USER_HZ, 100 on x86 and Arm. */
 const TICKS_PER_SECOND = 100;
 
 export function processCpuSeconds(pid: number): number {

@@ -1,7 +1,8 @@
 /**
  * 3. Season: game dates living their whole day (tomorrow, same_day, overnight) against the instant platform on a
  * compressed clock, `CONCURRENCY` at a time, at growing sizes: wall time, dates per second, the worker process' peak
- * RSS (the worker runs alone in a child), history events and estimated Temporal actions per date.
+ * RSS (the worker runs alone in a child), the CPU each process spent, history events and estimated Temporal actions
+ * per date.
  */
 import { cpus } from 'node:os';
 import { startOptions } from '../../clients/pipeline-client';
