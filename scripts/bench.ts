@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, type BenchmarkId } from './bench/registry';
 import { progress } from './bench/progress';
+import { measureReferenceWorkload } from './bench/machine';
 import { renderSection, runInfo, updateReport } from './bench/report';
 import { watchChildren } from './lib/watchdog';
 import { startThreadsAsDeployed } from './bench/threads-as-deployed';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const dates = values.dates ? Number(values.dates) : undefined;
   if (dates !== undefined && !(Number.isInteger(dates) && dates > 0))
     throw new Error('--dates must be a positive integer');
+  await measureReferenceWorkload();
   const rendered = new Map<string, string>();
   const shared = {};
   for (const id of ids.filter((i) => only.includes(i))) {

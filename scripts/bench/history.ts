@@ -70,6 +70,34 @@ export function estimateActions(events: Event[]): number {
   return actions;
 }
 
+const RUN_ENDS: unknown[] = [
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+];
+
+/**
+ * Workflow tasks whose completion the server refused (`WORKFLOW_TASK_FAILED`, e.g. `UnhandledCommand`: an event
+ * landed while the task was being processed), how many of them would have ended the run (the next completed task
+ * ends it), and the events before each: the worker drops the run from its cache on a failed task and replays that
+ * much history to go on.
+ */
+export function refusedCompletions(events: Event[]): { refused: number; atRunEnd: number; replayedEvents: number } {
+  let refused = 0;
+  let atRunEnd = 0;
+  let replayedEvents = 0;
+  for (const [i, e] of events.entries()) {
+    if (e.eventType !== T.EVENT_TYPE_WORKFLOW_TASK_FAILED) continue;
+    refused += 1;
+    replayedEvents += Number(e.eventId) - 1;
+    const completed = events.findIndex((n, j) => j > i && n.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    const after = completed < 0 ? [] : events.slice(completed + 1);
+    const next = after.findIndex((n) => n.eventType === T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    if ((next < 0 ? after : after.slice(0, next)).some((n) => RUN_ENDS.includes(n.eventType))) atRunEnd += 1;
+  }
+  return { refused, atRunEnd, replayedEvents };
+}
+
 export interface CriticalPath {
   /** Server time of the signal that completed the rule, and of the next phase's activity being scheduled. */
   signalAt: number;

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { startOptions } from '../../clients/pipeline-client';
 import type { DayState } from '../../contracts/state';
 import { addDays } from '../../domain/dates';
-import { estimateActions, runHistories } from './history';
+import { estimateActions, refusedCompletions, runHistories } from './history';
 import { startStack } from './harness';
 import { devServerPid, ownCpuSeconds, processCpuSeconds } from './process-cpu';
 import { progress } from './progress';
@@ -45,6 +45,10 @@ export interface SeasonRun {
   benchPeakRssMb: number;
   events: number[];
   actions: number[];
+  /** Per date: refused workflow-task completions, those that would have ended a run, the events replayed after them. */
+  refused: number[];
+  refusedAtRunEnd: number[];
+  replayedEvents: number[];
   statuses: Map<string, number>;
   /** CPU seconds spent while the dates ran, per process (the dev server's 0 where /proc does not show it). */
   cpu: { worker: number; server: number; bench: number };
@@ -72,6 +76,9 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
     startRssMb: worker.memory().rssMb,
     events: [],
     actions: [],
+    refused: [],
+    refusedAtRunEnd: [],
+    replayedEvents: [],
     statuses: new Map(),
     cpu: { worker: 0, server: 0, bench: 0 },
   };
@@ -109,6 +116,10 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
       const runs = await runHistories(stack.env.client, `${stack.config.temporal.workflowIdPrefix}${gameDate}`);
       run.events.push(runs.reduce((sum, events) => sum + events.length, 0));
       run.actions.push(runs.reduce((sum, events) => sum + estimateActions(events), 0));
+      const refused = runs.map(refusedCompletions);
+      run.refused.push(refused.reduce((sum, r) => sum + r.refused, 0));
+      run.refusedAtRunEnd.push(refused.reduce((sum, r) => sum + r.atRunEnd, 0));
+      run.replayedEvents.push(refused.reduce((sum, r) => sum + r.replayedEvents, 0));
     }
   } finally {
     clearInterval(sampler);
@@ -139,6 +150,20 @@ function cpuLine(r: SeasonRun): string {
     `(worker ${perDate(r, r.cpu.worker)}, dev server ${r.cpu.server ? perDate(r, r.cpu.server) : 'not shown'},`,
     `bench process ${perDate(r, r.cpu.bench)}): on ${cores} cores that much CPU needs at least`,
     `${(cpuTotal(r) / cores).toFixed(0)} s of wall time, whatever the clock.`,
+  ].join(' ');
+}
+
+/** What the worker replayed after the server refused a completion: work beside each date's own. */
+function refusedLine(r: SeasonRun): string {
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const datesWith = r.refused.filter((n) => n > 0).length;
+  return [
+    `Refused completions: ${mean(r.refused).toFixed(1)} per date (${datesWith} of ${r.dates} dates had one or more),`,
+    `${sum(r.refusedAtRunEnd)} of the ${sum(r.refused)} in the task that ended a run (continue-as-new or the day's end):`,
+    'the server refuses to end a run beside an event that landed while the task was processed (on this clock,',
+    "typically a call of the cycle still at work when the cycle's end came). The worker then replays the run from",
+    `its start: ${mean(r.replayedEvents).toFixed(0)} events per date replayed beside the ${mean(r.events).toFixed(0)} each date`,
+    'recorded, part of the CPU above.',
   ].join(' ');
 }
 
@@ -190,6 +215,7 @@ export function seasonSection(runs: SeasonRun[]): Section {
     '',
     `${goals.join('; ')}. Growth: per-date time and actions stay flat across sizes when the cost is linear.`,
     cpuLine(full),
+    refusedLine(full),
     `The outcome column is the price of this compression: days end with gaps because a real hop of 50 ms is about`,
     `${Math.round(50 / SEASON_TIME_SCALE / 60_000)} minutes of the day here. The chaos season below (time-skipping, days correct) gives a clean day's`,
     'events and actions.',
