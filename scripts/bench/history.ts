@@ -78,9 +78,9 @@ const RUN_ENDS: unknown[] = [
 
 /**
  * Workflow tasks whose completion the server refused (`WORKFLOW_TASK_FAILED`, e.g. `UnhandledCommand`: an event
- * landed while the task was being processed), how many of them would have ended the run (the next completed task
- * ends it), and the events before each: the worker drops the run from its cache on a failed task and replays that
- * much history to go on.
+ * landed while the task was being processed), after how many of them the next completed task ended the run (a
+ * lower bound of the refused run ends: a retry can first act on what landed), and the events before each: the worker
+ * drops the run from its cache on a failed task and replays that much history to go on.
  */
 export function refusedCompletions(events: Event[]): { refused: number; atRunEnd: number; replayedEvents: number } {
   let refused = 0;

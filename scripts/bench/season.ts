@@ -159,7 +159,7 @@ function refusedLine(r: SeasonRun): string {
   const datesWith = r.refused.filter((n) => n > 0).length;
   return [
     `Refused completions: ${mean(r.refused).toFixed(1)} per date (${datesWith} of ${r.dates} dates had one or more),`,
-    `${sum(r.refusedAtRunEnd)} of the ${sum(r.refused)} in the task that ended a run (continue-as-new or the day's end):`,
+    `the task completed next after ${sum(r.refusedAtRunEnd)} of the ${sum(r.refused)} ended its run (a continue-as-new or the day's end):`,
     'the server refuses to end a run beside an event that landed while the task was processed (on this clock,',
     "typically a call of the cycle still at work when the cycle's end came). The worker then replays the run from",
     `its start: ${mean(r.replayedEvents).toFixed(0)} events per date replayed beside the ${mean(r.events).toFixed(0)} each date`,
