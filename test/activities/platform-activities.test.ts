@@ -170,7 +170,9 @@ test('phase 4: one synchronous process-date per processor; a failed result insid
 });
 
 test('phase 5: the wave run mode is sent; 503 retryable, 409 attaches, predict-once, no games, 404 permanent', async () => {
-  useScenario({ coordinator: { start503Times: 1, msPerPlayer: 1000 } });
+  // The first batch stalls, so it is still running when the forced wave supersedes it, however slow the machine (a
+  // completing one is done in about 36 ms here: 214 players x 1 s of day time at 6000x).
+  useScenario({ coordinator: { start503Times: 1, stall: true } });
   const wave = (runMode: string, force: boolean, gameDate = DATE) => ({ ...ids(gameDate), runMode, force });
   const incomplete = await failureOf(env.run(activities.startPredictionBatch, wave('FIRST', true)));
   expect(incomplete).toMatchObject({ type: 'DataIncomplete', nonRetryable: false });
@@ -195,7 +197,8 @@ test('phase 5: the wave run mode is sent; 503 retryable, 409 attaches, predict-o
   const status = await env.run(activities.getPredictionBatchStatus, started.batchId);
   expect(status.status).toBe('in_progress');
   expect(status.expectedPlayers).toBe(started.totalRequests);
-  // A forced wave supersedes the running batch: the coordinator forgets it.
+  // A forced wave supersedes the running batch: the coordinator forgets it. This one completes.
+  useScenario({ coordinator: { msPerPlayer: 1000 } });
   const retry = (await env.run(activities.startPredictionBatch, wave('LAST_CALL', true))) as Extract<
     PredictionStart,
     { batchId: string }
