@@ -45,7 +45,7 @@ export interface SeasonRun {
   benchPeakRssMb: number;
   events: number[];
   actions: number[];
-  /** Per date: refused workflow-task completions, those that would have ended a run, the events replayed after them. */
+  /** Per date: refused workflow-task completions, those the next completed task ended the run after, the events replayed. */
   refused: number[];
   refusedAtRunEnd: number[];
   replayedEvents: number[];

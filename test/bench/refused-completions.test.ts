@@ -1,6 +1,6 @@
 /**
- * The season benchmark's count of refused workflow-task completions (scripts/bench/history.ts): how many, which of
- * them would have ended the run, and how much history the worker replayed after each.
+ * The season benchmark's count of refused workflow-task completions (scripts/bench/history.ts): how many, after which
+ * of them the next completed task ended the run, and how much history the worker replayed after each.
  */
 import { temporal } from '@temporalio/proto';
 import { refusedCompletions, type HistoryEvent } from '../../scripts/bench/history';
