@@ -1,35 +1,21 @@
 /**
- * One HTTP(S) request with Node's own `http`/`https` modules: `fetch` would load undici first (tens of
- * milliseconds of a command that takes a hundred), and cannot present a client certificate.
+ * One HTTP(S) request without `fetch`, which would load undici first (tens of milliseconds of a command that takes a
+ * hundred) and cannot present a client certificate: plain HTTP over a socket (plain-request.ts), HTTPS with Node's
+ * `https` module.
  */
-import { request as plainRequest } from 'node:http';
 import { trustDeferredExtraCaCerts } from '../extra-ca';
+import { RequestTimeoutError, type HttpRequest, type HttpResponse } from './message';
+import { plainHttpRequest } from './plain-request';
 
-export interface HttpResponse {
-  status: number;
-  statusText: string;
-  text: string;
-}
-
-export interface HttpRequest {
-  method?: 'GET' | 'POST';
-  headers?: Record<string, string>;
-  body?: string;
-  timeoutMs: number;
-  /** TLS for https: a client certificate and key, a CA, a server name (as the gRPC connection's). */
-  tls?: { cert?: Buffer; key?: Buffer; ca?: Buffer; servername?: string };
-}
-
-/** Raised when no answer came within `timeoutMs` (name TimeoutError, as AbortSignal.timeout's). */
-export class RequestTimeoutError extends Error {
-  override name = 'TimeoutError';
-}
+export type { HttpRequest, HttpResponse } from './message';
 
 export async function httpRequest(url: string, request: HttpRequest): Promise<HttpResponse> {
   const target = new URL(url);
-  if (target.protocol === 'https:') trustDeferredExtraCaCerts();
+  if (target.protocol === 'http:') return plainHttpRequest(target, request);
+  if (target.protocol !== 'https:') throw new TypeError(`not an http or https URL: ${url}`);
+  trustDeferredExtraCaCerts();
   // https (TLS) loaded on first use only: most commands talk plain HTTP to a local API or none at all.
-  const send = target.protocol === 'https:' ? (await import('node:https')).request : plainRequest;
+  const { request: send } = await import('node:https');
   const headers = {
     ...request.headers,
     ...(request.body ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}),

@@ -146,7 +146,7 @@ export async function statusBenchmark(): Promise<Section> {
     const wins = onPathRun.times.filter((t, round) => t < officialRun.times[round]).length;
     const body = [
       `A running date (\`${LAST_DATE}\`, waiting in phase 3) among ${DAYS} on a warm dev server (its HTTP API on with`,
-      '`--http-port`); `gameday status` reads it over the HTTP API (`TEMPORAL_HTTP_ADDRESS`, plain `node:http` requests) in every',
+      '`--http-port`); `gameday status` reads it over the HTTP API (`TEMPORAL_HTTP_ADDRESS`, plain HTTP/1.1 over a `node:net` socket) in every',
       'row but the one "over gRPC" (no HTTP address: the Temporal client). The headline (on PATH) uses the HTTP API.',
       `${RUNS} rounds after one warm-up, each command once per round (round-robin), as a whole process. \`bin/gameday.js\` runs the CLI`,
       'precompiled by the setup step while it is newer than its sources (an edited source falls back to tsx, slower), with',
