@@ -4,7 +4,12 @@
  */
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { MalformedResponseError, parseHttpResponse, plainHttpRequest } from '../../cli/http/plain-request';
+import {
+  completeResponse,
+  MalformedResponseError,
+  parseHttpResponse,
+  plainHttpRequest,
+} from '../../cli/http/plain-request';
 import { httpRequest } from '../../cli/http/request';
 
 const servers: Server[] = [];
@@ -72,7 +77,43 @@ describe('parseHttpResponse', () => {
   });
 });
 
+describe('completeResponse', () => {
+  test('undefined until the answer is whole, for each framing; then the answer', () => {
+    const framings = [
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhe\r\n3\r\nllo\r\n0\r\n\r\n',
+    ];
+    for (const text of framings) {
+      for (let cut = 0; cut < text.length - 2; cut++) {
+        expect(completeResponse(raw(text.slice(0, cut)), false)).toBeUndefined();
+      }
+      expect(completeResponse(raw(text), false)).toEqual({ status: 200, statusText: 'OK', text: 'hello' });
+    }
+    // Neither framing: whole only when the connection closes.
+    expect(completeResponse(raw('HTTP/1.1 200 OK\r\n\r\nhello'), false)).toBeUndefined();
+    expect(completeResponse(raw('HTTP/1.1 200 OK\r\n\r\nhello'), true)?.text).toBe('hello');
+  });
+});
+
 describe('plainHttpRequest', () => {
+  test('an answer sent in pieces, and a server that keeps the connection open after it: taken once whole', async () => {
+    let socketClosed = false;
+    const base = await rawServer((socket) => {
+      socket.on('close', () => (socketClosed = true));
+      const pieces = [
+        'HTTP/1.1 200 OK\r\nTransfer-',
+        'Encoding: chunked\r\n\r\n4\r\n{"a"',
+        '\r\n3\r\n:1}\r\n0\r\n\r\n',
+      ];
+      pieces.forEach((piece, i) => setTimeout(() => socket.write(piece), 30 * i));
+    });
+    const answer = await plainHttpRequest(new URL(base), { timeoutMs: 2000 });
+    expect(answer).toEqual({ status: 200, statusText: 'OK', text: '{"a":1}' });
+    // The client closed the connection the server left open.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(socketClosed).toBe(true);
+  });
+
   test('sends the method, path with query, host, headers, Connection: close and the body with its length', async () => {
     let request = '';
     const base = await rawServer((socket, seen) => {
