@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { startBridge, type BridgeServer } from '../../bridge/server';
+import { httpRequest } from '../../cli/http/request';
 import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
 import type { DayState } from '../../contracts/state';
@@ -128,6 +129,13 @@ describe('messages as they really are', () => {
     expect(stats.byReason.no_processor_name).toBe(2);
     expect(stats.byReason.untracked_processor).toBe(1);
     expect(stats.byReason.bad_date).toBe(1);
+    // What `gameday status` shows of them: GET /stats through the CLI's plain-HTTP client.
+    const answer = await httpRequest(`${bridge.url}/stats`, { timeoutMs: 5000 });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({
+      received: stats.received,
+      byReason: { no_processor_name: 2, untracked_processor: 1, bad_date: 1 },
+    });
   });
 
   test('500 redeliveries of one message ID: one signal, 499 acknowledged as duplicates', async () => {
