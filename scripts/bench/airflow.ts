@@ -154,6 +154,23 @@ function stopGroup(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Waits until the api-server answers its health check (Airflow 3: GET /api/v2/monitor/health). */
+async function waitForApiServer(port: number, timeoutS: number): Promise<void> {
+  const deadline = Date.now() + timeoutS * 1000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v2/monitor/health`, { signal: AbortSignal.timeout(5000) });
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the api-server did not answer within ${timeoutS} s (see .tools/airflow-home/standalone.log)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 const utc = (text: string | null) => (text ? Date.parse(`${text.replace(' ', 'T')}Z`) : Number.NaN);
 
 export async function measureAirflow(): Promise<AirflowResult> {
@@ -199,6 +216,8 @@ export async function measureAirflow(): Promise<AirflowResult> {
     const registered = await query(0, 240);
     if (!registered.registered)
       throw new Error('the DAG was not registered within 4 minutes (see .tools/airflow-home/standalone.log)');
+    // A task starts through the api-server (its execution API): a run triggered before it listens fails its first task.
+    await waitForApiServer(port, 240);
     for (let n = 1; n <= RUNS; n++) {
       await run(join(VENV, 'bin', 'airflow'), ['dags', 'trigger', DAG_ID], env);
       await query(n, 180);
