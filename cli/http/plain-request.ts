@@ -71,11 +71,6 @@ export function completeResponse(raw: Buffer, closed: boolean): HttpResponse | u
   return { status: Number(status[1]), statusText: status[2] ?? '', text: body.toString('utf8') };
 }
 
-/** Parses a whole HTTP/1.x answer, as read until the server closed the connection. */
-export function parseHttpResponse(raw: Buffer): HttpResponse {
-  return completeResponse(raw, true) as HttpResponse;
-}
-
 function requestHead(target: URL, request: HttpRequest, body: string | undefined): string {
   const headers: Record<string, string> = {
     host: target.host,

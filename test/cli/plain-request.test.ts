@@ -4,12 +4,7 @@
  */
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import {
-  completeResponse,
-  MalformedResponseError,
-  parseHttpResponse,
-  plainHttpRequest,
-} from '../../cli/http/plain-request';
+import { completeResponse, MalformedResponseError, plainHttpRequest } from '../../cli/http/plain-request';
 import { httpRequest } from '../../cli/http/request';
 
 const servers: Server[] = [];
@@ -35,10 +30,12 @@ async function rawServer(answer: (socket: Socket, request: string) => void): Pro
 }
 
 const raw = (text: string) => Buffer.from(text, 'latin1');
+/** An answer as read until the server closed the connection. */
+const atClose = (answer: Buffer) => completeResponse(answer, true);
 
-describe('parseHttpResponse', () => {
+describe('completeResponse at the close', () => {
   test('a Content-Length body, cut to its length', () => {
-    expect(parseHttpResponse(raw('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'))).toEqual({
+    expect(atClose(raw('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'))).toEqual({
       status: 200,
       statusText: 'OK',
       text: 'hello',
@@ -56,11 +53,11 @@ describe('parseHttpResponse', () => {
       euro.subarray(2),
       raw('\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n'),
     ]);
-    expect(parseHttpResponse(body)).toEqual({ status: 404, statusText: 'Not Found', text: '{"code":5,"x"€}' });
+    expect(atClose(body)).toEqual({ status: 404, statusText: 'Not Found', text: '{"code":5,"x"€}' });
   });
 
   test('no framing: the body is everything until the close; a status line without a reason', () => {
-    expect(parseHttpResponse(raw('HTTP/1.0 503\r\n\r\nbusy'))).toEqual({ status: 503, statusText: '', text: 'busy' });
+    expect(atClose(raw('HTTP/1.0 503\r\n\r\nbusy'))).toEqual({ status: 503, statusText: '', text: 'busy' });
   });
 
   test.each([
@@ -73,7 +70,7 @@ describe('parseHttpResponse', () => {
     ['cut inside a chunk', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc'],
     ['no last chunk', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n'],
   ])('refuses an answer %s', (_, text) => {
-    expect(() => parseHttpResponse(raw(text))).toThrow(MalformedResponseError);
+    expect(() => atClose(raw(text))).toThrow(MalformedResponseError);
   });
 });
 
