@@ -101,7 +101,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.workerProcess) {
       const settings = await serveSettings(clocks);
       stops.push(() => settings.close());
-      workerProcess = await startWorkerProcess({ config, bundle, settingsUrl: settings.url });
+      workerProcess = await startWorkerProcess({ kind: 'pipeline', config, bundle, settingsUrl: settings.url });
       stops.push(() => (workerProcess as WorkerProcess).stop());
     } else {
       const worker = await Worker.create({

@@ -70,6 +70,16 @@ export function estimateActions(events: Event[]): number {
   return actions;
 }
 
+/** How much work `events` hold: events, workflow tasks started (refused ones too) and activities scheduled. */
+export function taskCounts(events: Event[]): { events: number; workflowTasks: number; activities: number } {
+  const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
+  return {
+    events: events.length,
+    workflowTasks: count(T.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+    activities: count(T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+  };
+}
+
 const RUN_ENDS: unknown[] = [
   T.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
   T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,

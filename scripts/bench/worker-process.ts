@@ -1,10 +1,12 @@
 /**
- * The pipeline worker of a benchmark in a process of its own, so its memory is measured alone (`VmHWM`, the
- * kernel's peak resident set of that process), with the heap limits it is deployed with (workers/heap-limits.ts). It runs the real activities against the instant platform and asks
- * the bench process for each date's day clock over HTTP (the dates' clocks live where the platform is).
+ * A benchmark's worker in a process of its own, so its memory and CPU are measured alone (`VmHWM`, the kernel's peak
+ * resident set of that process), with the heap limits the pipeline worker is deployed with (workers/heap-limits.ts).
+ * The pipeline worker runs the real activities against the instant platform and asks the bench process for each
+ * date's day clock over HTTP (the dates' clocks live where the platform is); the season floor's worker runs its one
+ * activity, an HTTP call.
  *
- * As a script (spawned by startWorkerProcess): reads BENCH_WORKER (JSON: config, bundle, settingsUrl) and prints
- * `ready` once polling.
+ * As a script (spawned by startWorkerProcess): reads BENCH_WORKER (a WorkerSpec as JSON) and prints `ready` once
+ * polling.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,15 +15,26 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { GamedayConfig } from '../../config/schema';
 import type { RunSettings } from '../../domain/run-settings';
+import type { FloorActivities } from './floor-workflow';
 import { WORKER_NODE_OPTIONS } from '../../workers/heap-limits';
 import { startThreadsAsDeployed } from './threads-as-deployed';
 
-interface WorkerSpec {
-  config: GamedayConfig;
-  bundle: string;
-  /** GET `${settingsUrl}?workflow_id=...` answers the date's RunSettings (with its day clock). */
-  settingsUrl: string;
-}
+type WorkerSpec =
+  | {
+      kind: 'pipeline';
+      config: GamedayConfig;
+      bundle: string;
+      /** GET `${settingsUrl}?workflow_id=...` answers the date's RunSettings (with its day clock). */
+      settingsUrl: string;
+    }
+  | {
+      kind: 'season-floor';
+      address: string;
+      taskQueue: string;
+      bundle: string;
+      /** Each activity POSTs `${callUrl}?game_date=...`. */
+      callUrl: string;
+    };
 
 export interface WorkerProcess {
   pid: number;
@@ -74,27 +87,47 @@ async function main(): Promise<void> {
   process.setSourceMapsEnabled(false);
   startThreadsAsDeployed();
   const spec = JSON.parse(process.env.BENCH_WORKER ?? '') as WorkerSpec;
-  const connection = await NativeConnection.connect({ address: spec.config.temporal.address });
-  const worker = await Worker.create({
-    connection,
-    namespace: spec.config.temporal.namespace,
-    taskQueue: spec.config.temporal.taskQueue,
-    workflowBundle: { codePath: spec.bundle },
-    activities: {
-      ...createActivities(spec.config),
-      loadRunSettings: async (): Promise<RunSettings> => {
-        const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
-        const res = await fetch(`${spec.settingsUrl}?workflow_id=${encodeURIComponent(workflowId)}`);
-        if (!res.ok) throw new Error(`settings for ${workflowId}: ${res.status}`);
-        return (await res.json()) as RunSettings;
-      },
-    },
-  });
+  const address = spec.kind === 'pipeline' ? spec.config.temporal.address : spec.address;
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create(
+    spec.kind === 'pipeline'
+      ? {
+          connection,
+          namespace: spec.config.temporal.namespace,
+          taskQueue: spec.config.temporal.taskQueue,
+          workflowBundle: { codePath: spec.bundle },
+          activities: { ...createActivities(spec.config), loadRunSettings: settingsFrom(spec.settingsUrl) },
+        }
+      : {
+          connection,
+          taskQueue: spec.taskQueue,
+          workflowBundle: { codePath: spec.bundle },
+          activities: floorActivities(spec.callUrl),
+        },
+  );
   process.once('SIGTERM', () => worker.shutdown());
   const running = worker.run();
   process.stdout.write('ready\n');
   await running;
   await connection.close();
+}
+
+function settingsFrom(settingsUrl: string): () => Promise<RunSettings> {
+  return async () => {
+    const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+    const res = await fetch(`${settingsUrl}?workflow_id=${encodeURIComponent(workflowId)}`);
+    if (!res.ok) throw new Error(`settings for ${workflowId}: ${res.status}`);
+    return (await res.json()) as RunSettings;
+  };
+}
+
+function floorActivities(callUrl: string): FloorActivities {
+  return {
+    async callPlatform(gameDate) {
+      const res = await fetch(`${callUrl}?game_date=${encodeURIComponent(gameDate)}`, { method: 'POST' });
+      await res.arrayBuffer();
+    },
+  };
 }
 
 if (require.main === module) {
