@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Linux reports a process' times in clock ticks of USER_HZ, 100 on x86 and Arm. */
 const TICKS_PER_SECOND = 100;
 
-export function processCpuSeconds(pid: number): number {
+function processCpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
@@ -19,7 +19,7 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /** The pid of the `temporal server start-dev` listening on `address`'s port, if this machine shows it. */
-export function devServerPid(address: string): number | undefined {
+function devServerPid(address: string): number | undefined {
   const port = address.slice(address.lastIndexOf(':') + 1);
   let entries: string[];
   try {
@@ -38,7 +38,33 @@ export function devServerPid(address: string): number | undefined {
   return undefined;
 }
 
-export function ownCpuSeconds(): number {
+function ownCpuSeconds(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
+}
+
+/** CPU seconds of a benchmark's worker process, its dev server (0 where not shown) and this process. */
+export interface CpuSplit {
+  worker: number;
+  server: number;
+  bench: number;
+}
+
+/** Starts counting the three processes' CPU; the returned function gives what each spent since. */
+export function startCpuCount(workerPid: number, devServerAddress: string): () => CpuSplit {
+  const serverPid = devServerPid(devServerAddress);
+  const now = (): CpuSplit => ({
+    worker: processCpuSeconds(workerPid),
+    server: serverPid ? processCpuSeconds(serverPid) : 0,
+    bench: ownCpuSeconds(),
+  });
+  const before = now();
+  return () => {
+    const after = now();
+    return {
+      worker: after.worker - before.worker,
+      server: after.server - before.server,
+      bench: after.bench - before.bench,
+    };
+  };
 }

@@ -10,7 +10,7 @@ import { bundleInChild } from './bundle';
 import { forEachDate } from './date-pool';
 import { runHistories, taskCounts } from './history';
 import { startInstantPlatform } from './instant-platform';
-import { devServerPid, ownCpuSeconds, processCpuSeconds } from './process-cpu';
+import { startCpuCount, type CpuSplit } from './process-cpu';
 import { progress } from './progress';
 import type { SeasonFloorShape } from './season-floor-workflow';
 import { startWorkerProcess } from './worker-process';
@@ -22,7 +22,7 @@ export interface FloorRun {
   activitiesPerRun: number;
   runsPerDate: number;
   wallMs: number;
-  cpu: { worker: number; server: number; bench: number };
+  cpu: CpuSplit;
   /** Per date, every run together. */
   events: number[];
   workflowTasks: number[];
@@ -57,13 +57,7 @@ export async function measureSeasonFloor(
       callUrl: `${platform.url}/floor`,
     });
     stops.push(() => worker.stop());
-    const serverPid = devServerPid(env.address);
-    const cpuNow = () => ({
-      worker: processCpuSeconds(worker.pid),
-      server: serverPid ? processCpuSeconds(serverPid) : 0,
-      bench: ownCpuSeconds(),
-    });
-    const before = cpuNow();
+    const cpuSpent = startCpuCount(worker.pid, env.address);
     const started = Date.now();
     let done = 0;
     await forEachDate(gameDates, async (gameDate) => {
@@ -82,16 +76,12 @@ export async function measureSeasonFloor(
       if (done % 20 === 0 || done === gameDates.length) progress(`season floor: ${done}/${gameDates.length} dates`);
     });
     const wallMs = Date.now() - started;
-    const after = cpuNow();
+    const cpu = cpuSpent();
     const run: FloorRun = {
       dates: gameDates.length,
       ...shape,
       wallMs,
-      cpu: {
-        worker: after.worker - before.worker,
-        server: after.server - before.server,
-        bench: after.bench - before.bench,
-      },
+      cpu,
       events: [],
       workflowTasks: [],
       activities: [],

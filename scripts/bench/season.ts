@@ -11,7 +11,7 @@ import { addDays } from '../../domain/dates';
 import { forEachDate, CONCURRENCY } from './date-pool';
 import { estimateActions, refusedCompletions, runHistories, taskCounts } from './history';
 import { startStack } from './harness';
-import { devServerPid, ownCpuSeconds, processCpuSeconds } from './process-cpu';
+import { startCpuCount, type CpuSplit } from './process-cpu';
 import { progress } from './progress';
 import { table, type Section } from './report';
 import { floorShape, measureSeasonFloor, type FloorRun } from './season-floor';
@@ -56,7 +56,7 @@ export interface SeasonRun {
   replayedEvents: number[];
   statuses: Map<string, number>;
   /** CPU seconds spent while the dates ran, per process (the dev server's 0 where /proc does not show it). */
-  cpu: { worker: number; server: number; bench: number };
+  cpu: CpuSplit;
 }
 
 export interface SeasonResult {
@@ -89,16 +89,10 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
     statuses: new Map(),
     cpu: { worker: 0, server: 0, bench: 0 },
   };
-  const serverPid = devServerPid(stack.env.address);
-  const cpuNow = () => ({
-    worker: processCpuSeconds(worker.pid),
-    server: serverPid ? processCpuSeconds(serverPid) : 0,
-    bench: ownCpuSeconds(),
-  });
   try {
     const gameDates = seasonDates(dates);
     let done = 0;
-    const cpuBefore = cpuNow();
+    const cpuSpent = startCpuCount(worker.pid, stack.env.address);
     const started = Date.now();
     await forEachDate(gameDates, async (gameDate) => {
       const handle = await stack.env.client.workflow.start('gameDatePipeline', {
@@ -110,12 +104,7 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
       if (done % 10 === 0 || done === dates) progress(`${label}: ${done}/${dates} dates`);
     });
     run.wallMs = Date.now() - started;
-    const cpuAfter = cpuNow();
-    run.cpu = {
-      worker: cpuAfter.worker - cpuBefore.worker,
-      server: cpuAfter.server - cpuBefore.server,
-      bench: cpuAfter.bench - cpuBefore.bench,
-    };
+    run.cpu = cpuSpent();
     clearInterval(sampler);
     run.peakRssMb = worker.memory().peakMb;
     run.benchPeakRssMb = benchPeak / 2 ** 20;
