@@ -18,6 +18,8 @@ import { floorShape, measureSeasonFloor, type FloorRun } from './season-floor';
 import { summarize } from './stats';
 
 export const SEASON_DATES = 165;
+/** The issue's goal: the whole season (SEASON_DATES) within this wall time. */
+const SEASON_GOAL_MS = 60_000;
 const SIZES = [20, 40, 80, SEASON_DATES];
 const FIRST_DATE = '2025-10-21';
 /** A date's whole day, D-1 16:55 to its gap check at D+1 09:00. */
@@ -184,13 +186,11 @@ function floorComparison(full: SeasonRun, floor: FloorRun): string {
     mean(r.activities).toFixed(1),
     runs.toFixed(1),
   ];
-  const floorS = floor.wallMs / 1000;
-  const verdict =
+  const goalS = SEASON_GOAL_MS / 1000;
+  const allowance =
     floor.dates < SEASON_DATES
-      ? `(the 60-s goal is for ${SEASON_DATES} dates)`
-      : floor.wallMs > 60_000
-        ? 'more than the 60-s goal: on this machine the goal is below what Temporal alone needs for this much work per date'
-        : "within the 60-s goal: the rest is the pipeline's own cost";
+      ? `the ${goalS}-s goal is for ${SEASON_DATES} dates`
+      : `the ${goalS}-s goal allows Gameday ${(SEASON_GOAL_MS / floor.wallMs).toFixed(2)}x the floor's time on this machine`;
   return [
     `Beside it, the floor: bare Temporal doing the same work per date (${floor.runsPerDate} runs of ${floor.activitiesPerRun}`,
     `activities, two at a time, each one HTTP call to the same kind of platform; no signals, timers, markers or search`,
@@ -210,8 +210,8 @@ function floorComparison(full: SeasonRun, floor: FloorRun): string {
       [row('Gameday', full, mean(full.runs)), row('bare-Temporal floor', floor, floor.runsPerDate)],
     ),
     '',
-    `Gameday's wall time is ${(full.wallMs / floor.wallMs).toFixed(2)}x the floor's. The floor alone takes ${floorS.toFixed(1)} s for`,
-    `${floor.dates} dates here, ${verdict}.`,
+    `Gameday's wall time is ${(full.wallMs / floor.wallMs).toFixed(2)}x the floor's (${(floor.wallMs / 1000).toFixed(1)} s for ${floor.dates} dates);`,
+    `${allowance}.`,
   ].join('\n');
 }
 
@@ -230,7 +230,7 @@ export function seasonSection({ runs, floor }: SeasonResult): Section {
   ]);
   const full = runs[runs.length - 1];
   const goals = [
-    `wall time ${(full.wallMs / 1000).toFixed(1)} s for ${full.dates} dates (goal <= 60 s for 165: ${full.dates >= SEASON_DATES && full.wallMs <= 60_000 ? 'met' : full.dates < SEASON_DATES ? 'not measured at 165' : 'not met'})`,
+    `wall time ${(full.wallMs / 1000).toFixed(1)} s for ${full.dates} dates (goal <= ${SEASON_GOAL_MS / 1000} s for ${SEASON_DATES}: ${full.dates >= SEASON_DATES && full.wallMs <= SEASON_GOAL_MS ? 'met' : full.dates < SEASON_DATES ? `not measured at ${SEASON_DATES}` : 'not met'})`,
     `worker peak RSS ${full.peakRssMb.toFixed(0)} MB (goal <= 300 MB: ${full.peakRssMb <= 300 ? 'met' : 'not met'})`,
   ];
   const body = [
