@@ -20,7 +20,7 @@ import { estimateActions, runHistories, type HistoryEvent } from './history';
 import { legacyOutcome } from './legacy-model';
 import { progress } from './progress';
 import { table, type Section } from './report';
-import { summarize } from './stats';
+import { sum, summarize } from './stats';
 
 export const CHAOS_DATES = 165;
 const FIRST_DATE = '2025-10-21';
@@ -163,7 +163,6 @@ export function chaosSection(run: ChaosRun): Section {
   const n = all.length;
   const faultyTotal = run.draw.size;
   const legacy = all.map((d) => legacyOutcome(d.fault));
-  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const clean = all.filter((d) => !d.fault);
   const summaryRows = [
     [

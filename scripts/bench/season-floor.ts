@@ -12,6 +12,7 @@ import { runHistories, taskCounts } from './history';
 import { startInstantPlatform } from './instant-platform';
 import { startCpuCount, type CpuSplit } from './process-cpu';
 import { progress } from './progress';
+import { mean } from './stats';
 import type { SeasonFloorShape } from './season-floor-workflow';
 import { startWorkerProcess } from './worker-process';
 
@@ -34,11 +35,9 @@ export function floorShape(run: { activities: number[]; runs: number[] }): {
   activitiesPerRun: number;
   runsPerDate: number;
 } {
-  const runsPerDate = Math.max(1, Math.round(meanOf(run.runs)));
-  return { runsPerDate, activitiesPerRun: Math.max(1, Math.round(meanOf(run.activities) / runsPerDate)) };
+  const runsPerDate = Math.max(1, Math.round(mean(run.runs)));
+  return { runsPerDate, activitiesPerRun: Math.max(1, Math.round(mean(run.activities) / runsPerDate)) };
 }
-
-const meanOf = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
 export async function measureSeasonFloor(
   gameDates: string[],

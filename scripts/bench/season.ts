@@ -15,7 +15,7 @@ import { startCpuCount, type CpuSplit } from './process-cpu';
 import { progress } from './progress';
 import { table, type Section } from './report';
 import { floorShape, measureSeasonFloor, type FloorRun } from './season-floor';
-import { summarize } from './stats';
+import { mean, sum, summarize } from './stats';
 
 export const SEASON_DATES = 165;
 /** The issue's goal: the whole season (SEASON_DATES) within this wall time. */
@@ -143,8 +143,6 @@ export async function measureSeason(maxDates: number): Promise<SeasonResult> {
   return { runs, floor: await measureSeasonFloor(seasonDates(full.dates), shape) };
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-
 const cpuTotal = (r: Pick<SeasonRun, 'cpu'>) => r.cpu.worker + r.cpu.server + r.cpu.bench;
 const perDate = (r: Pick<SeasonRun, 'dates'>, seconds: number) => (seconds / r.dates).toFixed(2);
 
@@ -161,7 +159,6 @@ function cpuLine(r: SeasonRun): string {
 
 /** What the worker replayed after the server refused a completion: work beside each date's own. */
 function refusedLine(r: SeasonRun): string {
-  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const datesWith = r.refused.filter((n) => n > 0).length;
   return [
     `Refused completions: ${mean(r.refused).toFixed(1)} per date (${datesWith} of ${r.dates} dates had one or more),`,

@@ -17,6 +17,15 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank];
 }
 
+export function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** The mean of a sample; 0 for an empty one. */
+export function mean(values: number[]): number {
+  return sum(values) / Math.max(1, values.length);
+}
+
 export function summarize(values: number[]): Summary {
   return {
     n: values.length,
