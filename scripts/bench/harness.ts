@@ -19,7 +19,8 @@ import { bundleInChild } from './bundle';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
 import { createDevServerEnv } from '../../test/helpers/tools';
 import { DayClocks } from './day-clocks';
-import { goSignal, type FloorActivities } from './floor-workflow';
+import { floorActivities } from './floor-activities';
+import { goSignal } from './floor-workflow';
 import { startInstantPlatform, type Fault, type Arrival, type InstantPlatform } from './instant-platform';
 
 export interface Stack {
@@ -174,17 +175,11 @@ async function serveSettings(clocks: DayClocks): Promise<{ url: string; close():
 
 async function startFloor(env: TestWorkflowEnvironment, platformUrl: string, stops: (() => Promise<unknown>)[]) {
   const taskQueue = 'bench-floor';
-  const activities: FloorActivities = {
-    async callPlatform(id) {
-      const res = await fetch(`${platformUrl}/floor?game_date=${encodeURIComponent(id)}`, { method: 'POST' });
-      await res.arrayBuffer();
-    },
-  };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: await bundleInChild(require.resolve('./floor-workflow'), 'floor') },
-    activities,
+    activities: floorActivities(`${platformUrl}/floor`),
   });
   const running = worker.run();
   stops.push(async () => {

@@ -15,7 +15,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { GamedayConfig } from '../../config/schema';
 import type { RunSettings } from '../../domain/run-settings';
-import type { FloorActivities } from './floor-workflow';
+import { floorActivities } from './floor-activities';
 import { WORKER_NODE_OPTIONS } from '../../workers/heap-limits';
 import { startThreadsAsDeployed } from './threads-as-deployed';
 
@@ -32,7 +32,7 @@ type WorkerSpec =
       address: string;
       taskQueue: string;
       bundle: string;
-      /** Each activity POSTs `${callUrl}?game_date=...`. */
+      /** Where the floor's activity calls (floor-activities.ts). */
       callUrl: string;
     };
 
@@ -118,15 +118,6 @@ function settingsFrom(settingsUrl: string): () => Promise<RunSettings> {
     const res = await fetch(`${settingsUrl}?workflow_id=${encodeURIComponent(workflowId)}`);
     if (!res.ok) throw new Error(`settings for ${workflowId}: ${res.status}`);
     return (await res.json()) as RunSettings;
-  };
-}
-
-function floorActivities(callUrl: string): FloorActivities {
-  return {
-    async callPlatform(gameDate) {
-      const res = await fetch(`${callUrl}?game_date=${encodeURIComponent(gameDate)}`, { method: 'POST' });
-      await res.arrayBuffer();
-    },
   };
 }
 
