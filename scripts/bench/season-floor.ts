@@ -17,11 +17,18 @@ import type { SeasonFloorShape } from './season-floor-workflow';
 import { startWorkerProcess } from './worker-process';
 
 const TASK_QUEUE = 'bench-season-floor';
+/** Activities at a time: about as many workflow tasks per date as the pipeline's days record (the report shows both). */
+const FLOOR_WIDTH = 2;
 
-export interface FloorRun {
-  dates: number;
+/** The pipeline's work per date the floor repeats. */
+export interface FloorWork {
   activitiesPerRun: number;
   runsPerDate: number;
+}
+
+export interface FloorRun extends FloorWork {
+  dates: number;
+  width: number;
   wallMs: number;
   cpu: CpuSplit;
   /** Per date, every run together. */
@@ -31,18 +38,12 @@ export interface FloorRun {
 }
 
 /** The pipeline's mean work per date (activities and runs, per date): as many runs, its activities spread over them. */
-export function floorShape(run: { activities: number[]; runs: number[] }): {
-  activitiesPerRun: number;
-  runsPerDate: number;
-} {
+export function floorShape(run: { activities: number[]; runs: number[] }): FloorWork {
   const runsPerDate = Math.max(1, Math.round(mean(run.runs)));
   return { runsPerDate, activitiesPerRun: Math.max(1, Math.round(mean(run.activities) / runsPerDate)) };
 }
 
-export async function measureSeasonFloor(
-  gameDates: string[],
-  shape: { activitiesPerRun: number; runsPerDate: number },
-): Promise<FloorRun> {
+export async function measureSeasonFloor(gameDates: string[], shape: FloorWork): Promise<FloorRun> {
   const env = await createDevServerEnv();
   const stops: (() => Promise<unknown>)[] = [() => env.teardown()];
   try {
@@ -63,6 +64,7 @@ export async function measureSeasonFloor(
       const args: SeasonFloorShape = {
         gameDate,
         activitiesPerRun: shape.activitiesPerRun,
+        width: FLOOR_WIDTH,
         runsLeft: shape.runsPerDate,
       };
       const handle = await env.client.workflow.start('seasonFloorWorkflow', {
@@ -79,6 +81,7 @@ export async function measureSeasonFloor(
     const run: FloorRun = {
       dates: gameDates.length,
       ...shape,
+      width: FLOOR_WIDTH,
       wallMs,
       cpu,
       events: [],

@@ -112,9 +112,9 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
     run.benchPeakRssMb = benchPeak / 2 ** 20;
     for (const gameDate of gameDates) {
       const runs = await runHistories(stack.env.client, `${stack.config.temporal.workflowIdPrefix}${gameDate}`);
-      run.events.push(runs.reduce((sum, events) => sum + events.length, 0));
-      run.actions.push(runs.reduce((sum, events) => sum + estimateActions(events), 0));
       const counts = taskCounts(runs.flat());
+      run.events.push(counts.events);
+      run.actions.push(runs.reduce((sum, events) => sum + estimateActions(events), 0));
       run.workflowTasks.push(counts.workflowTasks);
       run.activities.push(counts.activities);
       run.runs.push(runs.length);
@@ -190,7 +190,7 @@ function floorComparison(full: SeasonRun, floor: FloorRun): string {
       : `the ${goalS}-s goal allows Gameday ${(SEASON_GOAL_MS / floor.wallMs).toFixed(2)}x the floor's time on this machine`;
   return [
     `Beside it, the floor: bare Temporal doing the same work per date (${floor.runsPerDate} runs of ${floor.activitiesPerRun}`,
-    `activities, two at a time, each one HTTP call to the same kind of platform; no signals, timers, markers or search`,
+    `activities, ${floor.width} at a time, each one HTTP call to the same kind of platform; no signals, timers, markers or search`,
     `attributes) for the same ${floor.dates} dates, ${CONCURRENCY} at a time, on a fresh dev server, its worker in a process of its own`,
     '(scripts/bench/season-floor.ts). CPU per date: all / worker / dev server / bench process.',
     '',
