@@ -114,14 +114,14 @@ export async function seasonRun(dates: number, label: string): Promise<SeasonRun
       const runs = await runHistories(stack.env.client, `${stack.config.temporal.workflowIdPrefix}${gameDate}`);
       const counts = taskCounts(runs.flat());
       run.events.push(counts.events);
-      run.actions.push(runs.reduce((sum, events) => sum + estimateActions(events), 0));
+      run.actions.push(sum(runs.map(estimateActions)));
       run.workflowTasks.push(counts.workflowTasks);
       run.activities.push(counts.activities);
       run.runs.push(runs.length);
       const refused = runs.map(refusedCompletions);
-      run.refused.push(refused.reduce((sum, r) => sum + r.refused, 0));
-      run.refusedAtRunEnd.push(refused.reduce((sum, r) => sum + r.atRunEnd, 0));
-      run.replayedEvents.push(refused.reduce((sum, r) => sum + r.replayedEvents, 0));
+      run.refused.push(sum(refused.map((r) => r.refused)));
+      run.refusedAtRunEnd.push(sum(refused.map((r) => r.atRunEnd)));
+      run.replayedEvents.push(sum(refused.map((r) => r.replayedEvents)));
     }
   } finally {
     clearInterval(sampler);
