@@ -4,8 +4,9 @@
  * with the game date, phase, workflow ID and run ID as fields.
  */
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
-import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import type { LogLevel, LogMetadata } from '@temporalio/common';
 import type { GamedayConfig } from '../../config/schema';
+import { LevelLogger } from './level-logger';
 
 export type GamedayLogger = PinoLogger;
 
@@ -64,25 +65,12 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
 };
 
 /** The SDK's Logger interface on top of pino. */
-export class TemporalPinoLogger implements Logger {
-  constructor(readonly pino: GamedayLogger) {}
+export class TemporalPinoLogger extends LevelLogger {
+  constructor(readonly pino: GamedayLogger) {
+    super();
+  }
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
     this.pino[PINO_LEVEL[level]](correlationFields(meta), message);
-  }
-  trace(message: string, meta?: LogMetadata): void {
-    this.log('TRACE', message, meta);
-  }
-  debug(message: string, meta?: LogMetadata): void {
-    this.log('DEBUG', message, meta);
-  }
-  info(message: string, meta?: LogMetadata): void {
-    this.log('INFO', message, meta);
-  }
-  warn(message: string, meta?: LogMetadata): void {
-    this.log('WARN', message, meta);
-  }
-  error(message: string, meta?: LogMetadata): void {
-    this.log('ERROR', message, meta);
   }
 }

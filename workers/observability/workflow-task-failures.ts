@@ -6,6 +6,7 @@
  */
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import type { MetricCounter } from '@temporalio/common';
+import { LevelLogger } from './level-logger';
 
 export const WORKFLOW_TASK_FAILURE_LINE = 'Failing workflow task';
 
@@ -19,7 +20,7 @@ export interface WorkflowTaskFailure {
 
 export type WorkflowTaskFailureHook = (failure: WorkflowTaskFailure) => void;
 
-export class WorkflowTaskFailureWatcher implements Logger {
+export class WorkflowTaskFailureWatcher extends LevelLogger {
   private readonly hooks: WorkflowTaskFailureHook[] = [];
   private counter?: MetricCounter;
   failures = 0;
@@ -28,7 +29,9 @@ export class WorkflowTaskFailureWatcher implements Logger {
   constructor(
     private readonly inner: Logger,
     private readonly makeCounter: () => MetricCounter | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   onFailure(hook: WorkflowTaskFailureHook): void {
     this.hooks.push(hook);
@@ -37,21 +40,6 @@ export class WorkflowTaskFailureWatcher implements Logger {
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
     this.inner.log(level, message, meta);
     if (level === 'WARN' && message.includes(WORKFLOW_TASK_FAILURE_LINE)) this.count(meta);
-  }
-  trace(message: string, meta?: LogMetadata): void {
-    this.log('TRACE', message, meta);
-  }
-  debug(message: string, meta?: LogMetadata): void {
-    this.log('DEBUG', message, meta);
-  }
-  info(message: string, meta?: LogMetadata): void {
-    this.log('INFO', message, meta);
-  }
-  warn(message: string, meta?: LogMetadata): void {
-    this.log('WARN', message, meta);
-  }
-  error(message: string, meta?: LogMetadata): void {
-    this.log('ERROR', message, meta);
   }
 
   private count(meta: LogMetadata = {}): void {
