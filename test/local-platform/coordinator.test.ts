@@ -12,7 +12,7 @@ import {
   type RunEvent,
   type Scenario,
 } from '../../local-platform';
-import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
+import { useLocalPlatform } from '../helpers/local-platform';
 
 const config = loadConfig({});
 /** 10 players per game; each date below has 2 games (20 players) unless it says otherwise. */
@@ -26,26 +26,10 @@ const FAST: Scenario = {
 };
 const SLOW = { playersPerGame: 10, msPerPlayer: 1_000_000 }; // a 30-minute batch: still running during the test
 
-let receiver: PushReceiver;
-let platform: LocalPlatform;
+const local = useLocalPlatform({ config, scenario: FAST });
+beforeEach(() => local.platform.setScenario(FAST));
 
-beforeAll(async () => {
-  receiver = await startPushReceiver();
-  platform = await startLocalPlatform({
-    config,
-    scenario: FAST,
-    publishUrl: receiver.url,
-    port: 0,
-    noDaySimulation: true,
-  });
-});
-afterAll(async () => {
-  await platform.close();
-  await receiver.close();
-});
-beforeEach(() => platform.setScenario(FAST));
-
-async function start(body: unknown, headers: Record<string, string> = {}, target: LocalPlatform = platform) {
+async function start(body: unknown, headers: Record<string, string> = {}, target: LocalPlatform = local.platform) {
   const res = await fetch(`${target.url}/coordinator/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -54,7 +38,7 @@ async function start(body: unknown, headers: Record<string, string> = {}, target
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, body: (await res.json()) as any, headers: res.headers };
 }
-async function status(batchId?: string, target: LocalPlatform = platform) {
+async function status(batchId?: string, target: LocalPlatform = local.platform) {
   const res = await fetch(
     `${target.url}/coordinator/status${batchId ? `?batch_id=${encodeURIComponent(batchId)}` : ''}`,
   );
@@ -62,14 +46,15 @@ async function status(batchId?: string, target: LocalPlatform = platform) {
   return { status: res.status, body: (await res.json()) as any };
 }
 const phase5 = (date: string) =>
-  receiver.acked().filter((m) => m.phase === 'phase_5_predictions' && m.game_date === date);
+  local.receiver.acked().filter((m) => m.phase === 'phase_5_predictions' && m.game_date === date);
 const published5 = (date: string) =>
-  platform
+  local.platform
     .events()
     .filter(
       (e): e is PublishEvent => e.type === 'publish' && e.topic === config.topics[5] && e.message.game_date === date,
     );
-const waitForPhase5 = (date: string, count: number) => receiver.waitFor(() => phase5(date).length >= count, 10_000);
+const waitForPhase5 = (date: string, count: number) =>
+  local.receiver.waitFor(() => phase5(date).length >= count, 10_000);
 
 describe('prediction coordinator: predict-once waves', () => {
   it('each wave predicts only the newly eligible players; a wave with nobody new answers published 0', async () => {
@@ -149,13 +134,13 @@ describe('prediction coordinator: predict-once waves', () => {
     expect(nobody.status).toBe(202);
     expect(nobody.body).toMatchObject({ total_requests: 0, published: 0, summary: { already_predicted: 20 } });
     expect((await status(nobody.body.batch_id)).body).toMatchObject({ status: 'complete', expected_players: 0 });
-    await platform.deliveriesSettled();
+    await local.platform.deliveriesSettled();
     await new Promise((r) => setTimeout(r, 100));
     expect(published5(date)).toHaveLength(6);
     expect(new Set(published5(date).map((e) => e.message.execution_id))).toEqual(
       new Set([first.body.batch_id, second.body.batch_id, last.body.batch_id]),
     );
-    const runs = platform
+    const runs = local.platform
       .events()
       .filter((e): e is RunEvent => e.type === 'run' && e.phase === 5 && e.gameDate === date);
     expect(runs.map((r) => r.cause)).toEqual(['FIRST batch', 'RETRY batch', 'LAST_CALL batch']);
@@ -178,7 +163,7 @@ describe('prediction coordinator: predict-once waves', () => {
   );
 
   it('409 already_running while a batch for the date runs; force supersedes it with the same players', async () => {
-    platform.setScenario({ ...FAST, coordinator: SLOW });
+    local.platform.setScenario({ ...FAST, coordinator: SLOW });
     const date = '2026-02-08';
     const first = await start({ game_date: date, prediction_run_mode: 'RETRY' });
     expect(first.status).toBe(202);
@@ -202,7 +187,7 @@ describe('prediction coordinator: predict-once waves', () => {
   });
 
   it('a repeated Idempotency-Key replays the 202 instead of answering 409', async () => {
-    platform.setScenario({ ...FAST, coordinator: SLOW });
+    local.platform.setScenario({ ...FAST, coordinator: SLOW });
     const body = { game_date: '2026-02-09', correlation_id: 'idem' };
     const first = await start(body, { 'Idempotency-Key': 'p5-2026-02-09' });
     const replay = await start(body, { 'Idempotency-Key': 'p5-2026-02-09' });
@@ -220,7 +205,7 @@ describe('prediction coordinator: predict-once waves', () => {
   });
 
   it('503 DATA_INCOMPLETE for the first N calls (not kept for the Idempotency-Key), unless skip_completeness_check', async () => {
-    platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, start503Times: 2 } });
+    local.platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, start503Times: 2 } });
     const key = { 'Idempotency-Key': 'p5-503' };
     const a = await start({ game_date: '2026-02-10' }, key);
     expect(a.status).toBe(503);
@@ -228,23 +213,23 @@ describe('prediction coordinator: predict-once waves', () => {
     expect((await start({ game_date: '2026-02-10' }, key)).status).toBe(503);
     expect((await start({ game_date: '2026-02-10' }, key)).status).toBe(202);
 
-    platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, start503Times: 5 } });
+    local.platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, start503Times: 5 } });
     expect((await start({ game_date: '2026-02-11', skip_completeness_check: true })).status).toBe(202);
   });
 
   it('404 when the scenario finds no players: for the first N calls, or always', async () => {
-    platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, start404: 1 } });
+    local.platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, start404: 1 } });
     const res = await start({ game_date: '2026-02-12' });
     expect(res.status).toBe(404);
     expect(res.body.message).toBe('No players found for 2026-02-12');
     expect((await start({ game_date: '2026-02-12' })).status).toBe(202);
-    platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, start404: true } });
+    local.platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, start404: true } });
     expect((await start({ game_date: '2026-02-13' })).status).toBe(404);
     expect((await start({ game_date: '2026-02-13' })).status).toBe(404);
   });
 
   it('alreadyRunning: the first start answers 409 with a scheduler batch, which completes and publishes', async () => {
-    platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, alreadyRunning: true } });
+    local.platform.setScenario({ ...FAST, coordinator: { ...FAST.coordinator, alreadyRunning: true } });
     const res = await start({ game_date: '2026-02-14', correlation_id: 'mine', prediction_run_mode: 'FIRST' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ status: 'already_running', progress: { expected: 15 } });
@@ -259,7 +244,7 @@ describe('prediction coordinator: predict-once waves', () => {
 
   it('a batch ending at 70% still publishes success, with its completion_pct; the rest stay eligible', async () => {
     const date = '2026-03-01';
-    platform.setScenario({
+    local.platform.setScenario({
       ...FAST,
       gamesByDate: { [date]: 2 },
       coordinator: { ...FAST.coordinator, completionPct: 70 },
@@ -279,7 +264,11 @@ describe('prediction coordinator: predict-once waves', () => {
 
   it('a stalled batch stops at 40% and never publishes', async () => {
     const date = '2026-03-02';
-    platform.setScenario({ ...FAST, gamesByDate: { [date]: 2 }, coordinator: { ...FAST.coordinator, stall: true } });
+    local.platform.setScenario({
+      ...FAST,
+      gamesByDate: { [date]: 2 },
+      coordinator: { ...FAST.coordinator, stall: true },
+    });
     const res = await start({ game_date: date, prediction_run_mode: 'LAST_CALL' });
     expect(res.status).toBe(202);
     await new Promise((r) => setTimeout(r, 300)); // the batch would take 100 ms
@@ -296,7 +285,7 @@ describe('prediction coordinator: predict-once waves', () => {
     const forgetful = await startLocalPlatform({
       config,
       scenario: { ...FAST, coordinator: { ...SLOW, forgetAfterStatusCalls: 3 } },
-      publishUrl: receiver.url,
+      publishUrl: local.receiver.url,
       port: 0,
       noDaySimulation: true,
     });
@@ -318,7 +307,7 @@ describe('prediction coordinator: predict-once waves', () => {
     const idle = await startLocalPlatform({
       config,
       scenario: FAST,
-      publishUrl: receiver.url,
+      publishUrl: local.receiver.url,
       port: 0,
       noDaySimulation: true,
     });

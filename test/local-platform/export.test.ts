@@ -6,37 +6,14 @@
 import { loadConfig } from '../../config/load';
 import { toRunSettings } from '../../config/run-settings';
 import { interpretMessage } from '../../domain/messages';
-import {
-  startLocalPlatform,
-  type ExportEvent,
-  type LocalPlatform,
-  type PublishEvent,
-  type Scenario,
-} from '../../local-platform';
-import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
+import { type ExportEvent, type PublishEvent, type Scenario } from '../../local-platform';
+import { useLocalPlatform } from '../helpers/local-platform';
 
 const config = loadConfig({});
 const SCENARIO: Scenario = { name: 'export', defaultDelayMs: 5 };
 const NOW = new Date('2025-12-29T21:00:00.250Z');
-let platform: LocalPlatform;
-let receiver: PushReceiver;
-
-beforeAll(async () => {
-  receiver = await startPushReceiver();
-  platform = await startLocalPlatform({
-    config,
-    scenario: SCENARIO,
-    publishUrl: receiver.url,
-    port: 0,
-    now: () => NOW,
-    noDaySimulation: true,
-  });
-});
-afterAll(async () => {
-  await platform.close();
-  await receiver.close();
-});
-beforeEach(() => platform.setScenario(SCENARIO));
+const local = useLocalPlatform({ config, scenario: SCENARIO, now: () => NOW });
+beforeEach(() => local.platform.setScenario(SCENARIO));
 
 const trigger = {
   export_types: ['tonight', 'predictions'],
@@ -57,7 +34,7 @@ function envelope(data: unknown, messageId = String(Math.floor(Math.random() * 1
   };
 }
 async function push(body: unknown) {
-  const res = await fetch(`${platform.url}/export/push`, {
+  const res = await fetch(`${local.platform.url}/export/push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -66,9 +43,9 @@ async function push(body: unknown) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
 }
-const exports = () => platform.events().filter((e): e is ExportEvent => e.type === 'export');
+const exports = () => local.platform.events().filter((e): e is ExportEvent => e.type === 'export');
 const completions = (correlationId: string) =>
-  platform
+  local.platform
     .events()
     .filter(
       (e): e is PublishEvent =>
@@ -86,7 +63,7 @@ describe('POST /export/push', () => {
       subscription: 'projects/nba-props-platform/subscriptions/nba-phase6-export-trigger-export',
     });
 
-    await receiver.waitFor((acked) => acked.some((m) => m.correlation_id === 'c-ok'));
+    await local.receiver.waitFor((acked) => acked.some((m) => m.correlation_id === 'c-ok'));
     const [event] = completions('c-ok');
     expect(event.subscription).toBe('projects/nba-props-platform/subscriptions/nba-phase6-export-complete-gameday');
     expect(event.message).toEqual({
@@ -133,7 +110,7 @@ describe('POST /export/push', () => {
         .filter((e) => e.messageId === 'm-dup')
         .map((e) => e.duplicate),
     ).toEqual([false, true]);
-    await platform.deliveriesSettled();
+    await local.platform.deliveriesSettled();
     expect(completions('c-dup')).toHaveLength(1);
   });
 
@@ -150,22 +127,25 @@ describe('POST /export/push', () => {
     ['no correlation_id', envelope({ ...trigger, correlation_id: undefined }), 'correlation_id'],
     ['an empty trigger_source', envelope({ ...trigger, trigger_source: '' }), 'trigger_source'],
   ])('400 for %s, nothing recorded or published', async (_label, body, reason) => {
-    const before = { exports: exports().length, events: platform.events().filter((e) => e.type === 'publish').length };
+    const before = {
+      exports: exports().length,
+      events: local.platform.events().filter((e) => e.type === 'publish').length,
+    };
     const res = await push(body);
     expect(res.status).toBe(400);
     expect(res.body.message).toContain(reason);
     expect(exports()).toHaveLength(before.exports);
-    expect(platform.events().filter((e) => e.type === 'publish')).toHaveLength(before.events);
+    expect(local.platform.events().filter((e) => e.type === 'publish')).toHaveLength(before.events);
   });
 
   it('answers 500 to the first N pushes (scenario export.http500Times), then 204; only the accepted one publishes', async () => {
-    platform.setScenario({ ...SCENARIO, export: { http500Times: 2 } });
+    local.platform.setScenario({ ...SCENARIO, export: { http500Times: 2 } });
     const message = envelope({ ...trigger, correlation_id: 'c-500' }, 'm-500');
     expect((await push(message)).status).toBe(500);
     expect((await push(message)).status).toBe(500);
     expect((await push(message)).status).toBe(204);
     expect(exports().filter((e) => e.messageId === 'm-500')).toEqual([expect.objectContaining({ duplicate: false })]);
-    await platform.deliveriesSettled();
+    await local.platform.deliveriesSettled();
     expect(completions('c-500')).toHaveLength(1);
   });
 });

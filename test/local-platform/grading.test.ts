@@ -6,14 +6,8 @@
 import { loadConfig } from '../../config/load';
 import { toRunSettings } from '../../config/run-settings';
 import { interpretMessage } from '../../domain/messages';
-import {
-  startLocalPlatform,
-  type GradingEvent,
-  type LocalPlatform,
-  type PublishEvent,
-  type Scenario,
-} from '../../local-platform';
-import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
+import { type GradingEvent, type PublishEvent, type Scenario } from '../../local-platform';
+import { useLocalPlatform } from '../helpers/local-platform';
 
 // Grading takes 5 minutes of the day's time: 300 ms at 1/1000.
 const config = loadConfig({}, { timeScale: 1 / 1000 });
@@ -25,25 +19,8 @@ const SCENARIO: Scenario = {
 /** 22:00 on 2026-01-14 in New York: already 2026-01-15 in UTC. */
 const clock = { now: new Date('2026-01-15T03:00:00.500Z') };
 
-let receiver: PushReceiver;
-let platform: LocalPlatform;
-
-beforeAll(async () => {
-  receiver = await startPushReceiver();
-  platform = await startLocalPlatform({
-    config,
-    scenario: SCENARIO,
-    publishUrl: receiver.url,
-    port: 0,
-    now: () => clock.now,
-    noDaySimulation: true,
-  });
-});
-afterAll(async () => {
-  await platform.close();
-  await receiver.close();
-});
-beforeEach(() => platform.setScenario(SCENARIO));
+const local = useLocalPlatform({ config, scenario: SCENARIO, now: () => clock.now });
+beforeEach(() => local.platform.setScenario(SCENARIO));
 
 function envelope(data: unknown, messageId: string, attributes: Record<string, string> = {}) {
   return {
@@ -57,7 +34,7 @@ function envelope(data: unknown, messageId: string, attributes: Record<string, s
   };
 }
 async function push(body: unknown) {
-  const res = await fetch(`${platform.url}/grading/push`, {
+  const res = await fetch(`${local.platform.url}/grading/push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -66,28 +43,28 @@ async function push(body: unknown) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
 }
-const gradings = () => platform.events().filter((e): e is GradingEvent => e.type === 'grading');
+const gradings = () => local.platform.events().filter((e): e is GradingEvent => e.type === 'grading');
 const graded = (correlationId: string) =>
-  platform
+  local.platform
     .events()
     .filter(
       (e): e is PublishEvent =>
         e.type === 'publish' && e.topic === 'nba-grading-complete' && e.message.correlation_id === correlationId,
     );
 async function gradingResult(correlationId: string): Promise<PublishEvent> {
-  await receiver.waitFor((acked) => acked.some((m) => m.correlation_id === correlationId), 10_000);
+  await local.receiver.waitFor((acked) => acked.some((m) => m.correlation_id === correlationId), 10_000);
   return graded(correlationId)[0];
 }
 
 describe('POST /grading/push', () => {
   it('grades the date after the day-time it takes and publishes nba-grading-complete, keys in the real order', async () => {
     // predictions for the date first: one batch of all 20 players
-    const start = await fetch(`${platform.url}/coordinator/start`, {
+    const start = await fetch(`${local.platform.url}/coordinator/start`, {
       method: 'POST',
       body: JSON.stringify({ game_date: '2026-01-10', prediction_run_mode: 'LAST_CALL' }),
     });
     expect(start.status).toBe(202);
-    await receiver.waitFor(
+    await local.receiver.waitFor(
       (acked) => acked.some((m) => m.phase === 'phase_5_predictions' && m.game_date === '2026-01-10'),
       10_000,
     );
@@ -188,12 +165,12 @@ describe('POST /grading/push', () => {
     ).toEqual([false, true]);
     await gradingResult('g-dup');
     await new Promise((r) => setTimeout(r, 400)); // a second grading would have finished by now
-    await platform.deliveriesSettled();
+    await local.platform.deliveriesSettled();
     expect(graded('g-dup')).toHaveLength(1);
   });
 
   it('the scenario can make grading fail', async () => {
-    platform.setScenario({ ...SCENARIO, grading: { status: 'failed' } });
+    local.platform.setScenario({ ...SCENARIO, grading: { status: 'failed' } });
     expect((await push(envelope({ target_date: '2026-01-11', correlation_id: 'g-fail' }, 'grade-6'))).status).toBe(204);
     expect((await gradingResult('g-fail')).message.status).toBe('failed');
   });

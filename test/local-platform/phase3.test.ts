@@ -5,42 +5,19 @@
  * defaults to backfill_mode) is set. (Phase 3 by subscription, from phase-2 completions: day-simulator.test.ts.)
  */
 import { loadConfig } from '../../config/load';
-import {
-  startLocalPlatform,
-  type LocalPlatform,
-  type PublishEvent,
-  type RunEvent,
-  type Scenario,
-} from '../../local-platform';
-import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
+import { startLocalPlatform, type PublishEvent, type RunEvent, type Scenario } from '../../local-platform';
+import { useLocalPlatform } from '../helpers/local-platform';
 
 // Processor run times are in the day's time: 1/100 makes a 2-second run take 20 ms.
 const config = loadConfig({}, { timeScale: 1 / 100 });
 const FAST: Scenario = { name: 'fast', defaultDelayMs: 2000 };
 const CLASSES = config.processors[3].map((p) => p.className);
 
-let receiver: PushReceiver;
-let platform: LocalPlatform;
-
-beforeAll(async () => {
-  receiver = await startPushReceiver();
-  platform = await startLocalPlatform({
-    config,
-    scenario: FAST,
-    publishUrl: receiver.url,
-    port: 0,
-    host: '127.0.0.1',
-    noDaySimulation: true,
-  });
-});
-afterAll(async () => {
-  await platform.close();
-  await receiver.close();
-});
-beforeEach(() => platform.setScenario(FAST));
+const local = useLocalPlatform({ config, scenario: FAST, host: '127.0.0.1' });
+beforeEach(() => local.platform.setScenario(FAST));
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${platform.url}${path}`, {
+  const res = await fetch(`${local.platform.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
@@ -52,22 +29,22 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 const run = (body: unknown, headers: Record<string, string> = {}) => post('/phase3/process-date-range', body, headers);
 
 const forDate = (date: string) =>
-  receiver.acked().filter((m) => m.game_date === date && m.phase === 'phase_3_analytics');
+  local.receiver.acked().filter((m) => m.game_date === date && m.phase === 'phase_3_analytics');
 const publishesFor = (date: string) =>
-  platform
+  local.platform
     .events()
     .filter(
       (e): e is PublishEvent => e.type === 'publish' && e.message.game_date === date && e.topic === config.topics[3],
     );
 const runsFor = (date: string) =>
-  platform.events().filter((e): e is RunEvent => e.type === 'run' && e.gameDate === date && e.phase === 3);
+  local.platform.events().filter((e): e is RunEvent => e.type === 'run' && e.gameDate === date && e.phase === 3);
 async function runsSettled(date: string, count: number): Promise<RunEvent[]> {
   const deadline = Date.now() + 10_000;
   while (runsFor(date).length < count) {
     if (Date.now() > deadline) throw new Error(`only ${runsFor(date).length} of ${count} runs for ${date}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  await platform.deliveriesSettled();
+  await local.platform.deliveriesSettled();
   return runsFor(date);
 }
 
@@ -91,7 +68,7 @@ describe('POST /phase3/process-date-range', () => {
       skip_downstream_trigger: false,
     });
 
-    await receiver.waitFor(() => forDate('2025-12-29').length === 5, 10_000);
+    await local.receiver.waitFor(() => forDate('2025-12-29').length === 5, 10_000);
     const messages = forDate('2025-12-29');
     expect(messages.map((m) => m.processor_name).sort()).toEqual(
       [
@@ -139,7 +116,7 @@ describe('POST /phase3/process-date-range', () => {
     expect(new Set(messages.map((m) => m.execution_id)).size).toBe(5);
 
     // the bytes on the wire: Python separators and floats
-    const push = receiver.received.find((r) => r.message === pgs)!;
+    const push = local.receiver.received.find((r) => r.message === pgs)!;
     expect(push.envelope.subscription).toBe(
       'projects/nba-props-platform/subscriptions/nba-phase3-analytics-complete-gameday',
     );
@@ -165,7 +142,7 @@ describe('POST /phase3/process-date-range', () => {
     await runsSettled('2025-11-02', 1);
     await runsSettled('2025-11-03', 1);
     expect(runsFor('2025-11-02').map((r) => r.processor)).toEqual(['upcoming_player_game_context']);
-    await receiver.waitFor(() => forDate('2025-11-03').length === 2);
+    await local.receiver.waitFor(() => forDate('2025-11-03').length === 2);
     expect(forDate('2025-11-02')).toEqual([]);
     expect(forDate('2025-11-03').map((m) => m.processor_name)).toEqual([
       'AsyncUpcomingPlayerGameContextProcessor',
@@ -228,7 +205,7 @@ describe('POST /phase3/process-date-range', () => {
     const other = await startLocalPlatform({
       config,
       scenario: { name: 'quiet', defaultDelayMs: 10 },
-      publishUrl: receiver.url,
+      publishUrl: local.receiver.url,
       port: 0,
       now: () => clock,
       noDaySimulation: true,
@@ -247,12 +224,12 @@ describe('POST /phase3/process-date-range', () => {
   });
 
   it('incident: upcoming_team_game_context never completes, the other four do', async () => {
-    platform.setScenario({ ...FAST, processors: { upcoming_team_game_context: { behaviour: 'never' } } });
+    local.platform.setScenario({ ...FAST, processors: { upcoming_team_game_context: { behaviour: 'never' } } });
     await run({ start_date: '2025-10-27', end_date: '2025-10-27' });
     const runs = await runsSettled('2025-10-27', 5);
     expect(runs.find((r) => r.processor === 'upcoming_team_game_context')).toMatchObject({ outcome: 'never' });
     expect(runs.find((r) => r.processor === 'upcoming_team_game_context')?.status).toBeUndefined();
-    await platform.deliveriesSettled();
+    await local.platform.deliveriesSettled();
     expect(
       forDate('2025-10-27')
         .map((m) => m.output_table)
@@ -266,7 +243,7 @@ describe('POST /phase3/process-date-range', () => {
   });
 
   it('failed, no_data, silent, failed-then-success and the synchronous class name', async () => {
-    platform.setScenario({
+    local.platform.setScenario({
       ...FAST,
       processors: {
         player_game_summary: { behaviour: 'failed', errorMessage: 'boom' },
@@ -310,7 +287,7 @@ describe('POST /phase3/process-date-range', () => {
   });
 
   it('silent-reruns: a rerun of a processor that already completed the date publishes nothing (failure mode 7)', async () => {
-    platform.setScenario({ ...FAST, dedupeReruns: true });
+    local.platform.setScenario({ ...FAST, dedupeReruns: true });
     const body = { start_date: '2025-10-31', end_date: '2025-10-31', processors: ['PlayerGameSummaryProcessor'] };
     await run(body);
     await runsSettled('2025-10-31', 1);
@@ -321,7 +298,7 @@ describe('POST /phase3/process-date-range', () => {
   });
 
   it('answers 403, then 500, to the first N calls naming a processor; 5xx answers are not kept for the Idempotency-Key', async () => {
-    platform.setScenario({
+    local.platform.setScenario({
       ...FAST,
       processors: { player_game_summary: { http403Times: 1, http500Times: 1 } },
     });
@@ -338,13 +315,13 @@ describe('POST /phase3/process-date-range', () => {
     expect(ok.headers.get('idempotent-replayed')).toBeNull();
     await runsSettled('2025-10-29', 1);
     expect(publishesFor('2025-10-29')).toHaveLength(1);
-    const injected = platform
+    const injected = local.platform
       .events()
       .filter((e) => e.type === 'request' && e.idempotencyKey === 'p3-flaky')
       .map((e) => (e.type === 'request' ? e.injected : undefined));
     expect(injected).toEqual(['http403', 'http500', undefined]);
     // a call not naming the faulty processor is unaffected
-    platform.setScenario({ ...FAST, processors: { player_game_summary: { http500Times: 1 } } });
+    local.platform.setScenario({ ...FAST, processors: { player_game_summary: { http500Times: 1 } } });
     expect((await run({ ...body, processors: ['TeamOffenseGameSummaryProcessor'] })).status).toBe(200);
   });
 

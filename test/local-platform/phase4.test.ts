@@ -14,32 +14,20 @@ import {
   type RunEvent,
   type Scenario,
 } from '../../local-platform';
-import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
+import { useLocalPlatform } from '../helpers/local-platform';
 
 const config = loadConfig({}, { platform: { requestTimeoutSeconds: 0.3 } });
 const FAST: Scenario = { name: 'fast', defaultDelayMs: 5 };
 const CLASSES = config.processors[4].map((p) => p.className);
 
-let receiver: PushReceiver;
-let platform: LocalPlatform;
+const local = useLocalPlatform({ config, scenario: FAST });
+beforeEach(() => local.platform.setScenario(FAST));
 
-beforeAll(async () => {
-  receiver = await startPushReceiver();
-  platform = await startLocalPlatform({
-    config,
-    scenario: FAST,
-    publishUrl: receiver.url,
-    port: 0,
-    noDaySimulation: true,
-  });
-});
-afterAll(async () => {
-  await platform.close();
-  await receiver.close();
-});
-beforeEach(() => platform.setScenario(FAST));
-
-async function processDate(body: unknown, headers: Record<string, string> = {}, target: LocalPlatform = platform) {
+async function processDate(
+  body: unknown,
+  headers: Record<string, string> = {},
+  target: LocalPlatform = local.platform,
+) {
   const res = await fetch(`${target.url}/phase4/process-date`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -51,14 +39,14 @@ async function processDate(body: unknown, headers: Record<string, string> = {}, 
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined, headers: res.headers };
 }
 const published = (date: string) =>
-  platform
+  local.platform
     .events()
     .filter(
       (e): e is PublishEvent => e.type === 'publish' && e.topic === config.topics[4] && e.message.game_date === date,
     )
     .map((e) => e.message);
 const acked = (date: string) =>
-  receiver.acked().filter((m) => m.phase === 'phase_4_precompute' && m.game_date === date);
+  local.receiver.acked().filter((m) => m.phase === 'phase_4_precompute' && m.game_date === date);
 
 describe('POST /phase4/process-date', () => {
   it('runs all five in order for an empty list and publishes one class-name completion per processor', async () => {
@@ -94,7 +82,7 @@ describe('POST /phase4/process-date', () => {
       'nba_precompute',
     );
     expect(messages.find((m) => m.processor_name === 'TeamDefenseZoneAnalysisProcessor')?.record_count).toBe(22);
-    expect(receiver.received.find((r) => r.message === mlfs)?.envelope.subscription).toBe(
+    expect(local.receiver.received.find((r) => r.message === mlfs)?.envelope.subscription).toBe(
       'projects/nba-props-platform/subscriptions/nba-phase4-precompute-complete-gameday',
     );
   });
@@ -119,12 +107,12 @@ describe('POST /phase4/process-date', () => {
       skipped.body.results.map((r: { status: string; stats: { published: boolean } }) => [r.status, r.stats.published]),
     ).toEqual(CLASSES.map(() => ['success', false]));
     expect(published('2025-11-17')).toEqual([]);
-    const runs = platform.events().filter((e): e is RunEvent => e.type === 'run' && e.gameDate === '2025-11-17');
+    const runs = local.platform.events().filter((e): e is RunEvent => e.type === 'run' && e.gameDate === '2025-11-17');
     expect(runs.map((r) => r.outcome)).toEqual(CLASSES.map(() => 'suppressed'));
   });
 
   it('ALWAYS answers 200, with a failed result for the first N calls (resultFailedTimes), publishing only successes', async () => {
-    platform.setScenario({ ...FAST, processors: { player_daily_cache: { resultFailedTimes: 1 } } });
+    local.platform.setScenario({ ...FAST, processors: { player_daily_cache: { resultFailedTimes: 1 } } });
     const first = await processDate({ analysis_date: '2025-11-10', processors: ['PlayerDailyCacheProcessor'] });
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('completed');
@@ -144,7 +132,7 @@ describe('POST /phase4/process-date', () => {
   });
 
   it('a `failed` processor answers 200 with a failed result and publishes nothing (phase 4 publishes only successes)', async () => {
-    platform.setScenario({
+    local.platform.setScenario({
       ...FAST,
       processors: { team_defense_zone_analysis: { behaviour: 'failed', errorMessage: 'zone query failed' } },
     });
@@ -171,13 +159,13 @@ describe('POST /phase4/process-date', () => {
       { 'Idempotency-Key': 'p4-tdza-2025-11-13' },
     );
     expect(other.headers.get('idempotent-replayed')).toBeNull();
-    const runs = platform.events().filter((e): e is RunEvent => e.type === 'run' && e.gameDate === '2025-11-13');
+    const runs = local.platform.events().filter((e): e is RunEvent => e.type === 'run' && e.gameDate === '2025-11-13');
     expect(runs.map((r) => r.processor)).toEqual(['player_shot_zone_analysis', 'team_defense_zone_analysis']);
     expect(published('2025-11-13')).toHaveLength(2);
   });
 
   it('answers 403 and 500 to the first N calls naming a processor (not kept for the Idempotency-Key)', async () => {
-    platform.setScenario({ ...FAST, processors: { ml_feature_store: { http500Times: 1, http403Times: 1 } } });
+    local.platform.setScenario({ ...FAST, processors: { ml_feature_store: { http500Times: 1, http403Times: 1 } } });
     const body = { analysis_date: '2025-11-14', processors: ['MLFeatureStoreProcessor'] };
     const forbidden = await processDate(body, { 'Idempotency-Key': 'mlfs' });
     expect(forbidden.status).toBe(403);
@@ -191,7 +179,7 @@ describe('POST /phase4/process-date', () => {
   });
 
   it('a `never` processor hangs the call until the request timeout (504); earlier ones published', async () => {
-    platform.setScenario({ ...FAST, processors: { player_composite_factors: { behaviour: 'never' } } });
+    local.platform.setScenario({ ...FAST, processors: { player_composite_factors: { behaviour: 'never' } } });
     const res = await processDate({
       analysis_date: '2025-11-15',
       processors: ['PlayerShotZoneAnalysisProcessor', 'PlayerCompositeFactorsProcessor', 'MLFeatureStoreProcessor'],
@@ -207,7 +195,7 @@ describe('POST /phase4/process-date', () => {
     const other = await startLocalPlatform({
       config,
       scenario: FAST,
-      publishUrl: receiver.url,
+      publishUrl: local.receiver.url,
       port: 0,
       now: () => clock,
       noDaySimulation: true,
@@ -244,7 +232,7 @@ describe('POST /phase4/process-date', () => {
 
 /** The push of one message on the legacy 3 -> 4 trigger topic to the precompute service's `/process`. */
 async function pushTrigger(data: unknown, messageId = `t-${Math.random().toString(16).slice(2)}`) {
-  const res = await fetch(`${platform.url}/phase4/process`, {
+  const res = await fetch(`${local.platform.url}/phase4/process`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -253,12 +241,12 @@ async function pushTrigger(data: unknown, messageId = `t-${Math.random().toStrin
     }),
   });
   const text = await res.text();
-  await platform.deliveriesSettled();
+  await local.platform.deliveriesSettled();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
 }
 const runsOn = (date: string) =>
-  platform
+  local.platform
     .events()
     .filter((e): e is RunEvent => e.type === 'run' && e.gameDate === date)
     .map((r) => r.className);
@@ -326,7 +314,7 @@ describe('POST /phase4/process: the legacy 3 -> 4 trigger, one message per sourc
   });
 
   it('answers 500 when every processor it ran failed, so Pub/Sub redelivers the message', async () => {
-    platform.setScenario({ ...FAST, processors: { team_defense_zone_analysis: { behaviour: 'failed' } } });
+    local.platform.setScenario({ ...FAST, processors: { team_defense_zone_analysis: { behaviour: 'failed' } } });
     const res = await pushTrigger(
       legacyTrigger({ game_date: '2025-11-23', source_table: 'team_defense_game_summary' }),
     );

@@ -5,38 +5,21 @@
  */
 import { loadConfig } from '../../config/load';
 import { startLocalPlatform, type LocalPlatform, type RunEvent, type Scenario } from '../../local-platform';
-import { startPushReceiver, type PushReceiver } from '../../local-platform/testing/push-receiver';
+import { useLocalPlatform } from '../helpers/local-platform';
 
 const config = loadConfig({});
 const SCENARIO: Scenario = { name: 'fast', defaultDelayMs: 5, gamesByDate: { '2026-02-15': 0, '2026-01-10': 4 } };
 const clock = new Date('2025-12-29T17:00:00Z'); // noon in New York
 
-let receiver: PushReceiver;
-let platform: LocalPlatform;
+const local = useLocalPlatform({ config, scenario: SCENARIO, now: () => clock });
 
-beforeAll(async () => {
-  receiver = await startPushReceiver();
-  platform = await startLocalPlatform({
-    config,
-    scenario: SCENARIO,
-    publishUrl: receiver.url,
-    port: 0,
-    now: () => clock,
-    noDaySimulation: true,
-  });
-});
-afterAll(async () => {
-  await platform.close();
-  await receiver.close();
-});
-
-async function get(path: string, target: LocalPlatform = platform) {
+async function get(path: string, target: LocalPlatform = local.platform) {
   const res = await fetch(`${target.url}${path}`);
   const text = await res.text();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined, headers: res.headers };
 }
-async function post(path: string, body: unknown, target: LocalPlatform = platform) {
+async function post(path: string, body: unknown, target: LocalPlatform = local.platform) {
   const res = await fetch(`${target.url}${path}`, {
     method: 'POST',
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -149,7 +132,7 @@ describe('local-only routes', () => {
         },
       ),
       scenario: SCENARIO,
-      publishUrl: receiver.url,
+      publishUrl: local.receiver.url,
       port: 0,
       noDaySimulation: true,
     });
@@ -186,7 +169,7 @@ describe('local-only routes', () => {
       processors: ['TeamOffenseGameSummaryProcessor'],
     });
     expect(res.status).toBe(200);
-    await receiver.waitFor((acked) => acked.some((m) => m.game_date === '2025-12-01'));
+    await local.receiver.waitFor((acked) => acked.some((m) => m.game_date === '2025-12-01'));
     const all = (await get('/_local/events')).body as Array<{
       seq: number;
       type: string;
@@ -202,14 +185,14 @@ describe('local-only routes', () => {
     expect((await get(`/_local/events?since=${last}`)).body).toEqual([]);
     expect((await get(`/_local/events?since=${last - 1}`)).body).toHaveLength(1);
     expect((await get('/_local/events?since=-1')).status).toBe(400);
-    const runs = platform.events().filter((e): e is RunEvent => e.type === 'run');
+    const runs = local.platform.events().filter((e): e is RunEvent => e.type === 'run');
     expect(runs.every((r) => r.correlationId && r.executionId)).toBe(true);
   });
 
   it('events() is a copy: changing it changes nothing', () => {
-    const events = platform.events();
+    const events = local.platform.events();
     const count = events.length;
     events.splice(0);
-    expect(platform.events()).toHaveLength(count);
+    expect(local.platform.events()).toHaveLength(count);
   });
 });
