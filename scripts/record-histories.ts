@@ -56,18 +56,40 @@ interface Scenario {
   /** Config overrides for this day (e.g. a low history ceiling). */
   config?: object;
   platform?: Omit<FakePlatformOptions, 'config' | 'client'>;
-  drive(day: {
-    env: TestWorkflowEnvironment;
-    handle: DayHandle;
-    config: GamedayConfig;
-    gameDate: string;
-  }): Promise<void | string[]>;
+  drive(day: RecordedDay): Promise<void | string[]>;
+}
+
+interface RecordedDay {
+  env: TestWorkflowEnvironment;
+  handle: DayHandle;
+  config: GamedayConfig;
+  gameDate: string;
 }
 
 const at = (config: GamedayConfig, gameDate: string, time: string) => dayTimeInstant(gameDate, time, config.timeZone);
 
 async function untilClosed(env: TestWorkflowEnvironment, handle: DayHandle): Promise<void> {
   await dayResult(env, handle).catch(() => undefined);
+}
+
+/** Phase 3's morning completion: the upcoming player context, stamped 05:30. `idPrefix` names its message ID. */
+function deliverPlayerContext({ env, handle, config, gameDate }: RecordedDay, idPrefix: string): Promise<void> {
+  const message = completion(config, 3, 'upcoming_player_game_context', gameDate, at(config, gameDate, 'D 05:30'));
+  return deliver(env, handle, [message], idPrefix);
+}
+
+/** The night's three box-score completions of phase 3 at 23:40, then the day to its end. */
+async function boxScoresThenTheNight({ env, handle, config, gameDate }: RecordedDay): Promise<void> {
+  await skipTo(env, handle, config, gameDate, 'D 23:40');
+  const summaries = ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'];
+  const stamp = at(config, gameDate, 'D 23:40');
+  await deliver(
+    env,
+    handle,
+    summaries.map((n) => completion(config, 3, n, gameDate, stamp)),
+    'box',
+  );
+  await untilClosed(env, handle);
 }
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -77,23 +99,10 @@ const SCENARIOS: Record<string, Scenario> = {
     startsAt: 'D-1 16:55',
     input: {},
     platform: { games: 9 },
-    async drive({ env, handle, config, gameDate }) {
-      await skipTo(env, handle, config, gameDate, 'D 05:30');
-      await deliver(
-        env,
-        handle,
-        [completion(config, 3, 'upcoming_player_game_context', gameDate, at(config, gameDate, 'D 05:30'))],
-        'props',
-      );
-      await skipTo(env, handle, config, gameDate, 'D 23:40');
-      const summaries = ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'];
-      await deliver(
-        env,
-        handle,
-        summaries.map((n) => completion(config, 3, n, gameDate, at(config, gameDate, 'D 23:40'))),
-        'box',
-      );
-      await untilClosed(env, handle);
+    async drive(day) {
+      await skipTo(day.env, day.handle, day.config, day.gameDate, 'D 05:30');
+      await deliverPlayerContext(day, 'props');
+      await boxScoresThenTheNight(day);
     },
   },
   'partial-trigger': {
@@ -103,22 +112,9 @@ const SCENARIOS: Record<string, Scenario> = {
     startsAt: 'D 16:30',
     input: { cycle: 'overnight' },
     platform: { games: 11, silentPhase3: ['upcoming_team_game_context'] },
-    async drive({ env, handle, config, gameDate }) {
-      await deliver(
-        env,
-        handle,
-        [completion(config, 3, 'upcoming_player_game_context', gameDate, at(config, gameDate, 'D 05:30'))],
-        'upgc',
-      );
-      await skipTo(env, handle, config, gameDate, 'D 23:40');
-      const summaries = ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'];
-      await deliver(
-        env,
-        handle,
-        summaries.map((n) => completion(config, 3, n, gameDate, at(config, gameDate, 'D 23:40'))),
-        'box',
-      );
-      await untilClosed(env, handle);
+    async drive(day) {
+      await deliverPlayerContext(day, 'upgc');
+      await boxScoresThenTheNight(day);
     },
   },
   'stuck-then-forced': {
