@@ -10,6 +10,7 @@ import type { DayState } from '../../contracts/state';
 import { dayTimeInstant } from '../../domain/day-times';
 import { gameDatePipeline } from '../../workflows';
 import { WORKFLOWS_PATH } from '../../workers/pipeline-worker';
+import { createTimeSkippingEnv } from './tools';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -71,6 +72,29 @@ export async function endDays(): Promise<void> {
       .terminate('test over')
       .catch(() => undefined);
   }
+}
+
+/**
+ * The time-skipping server of a day test file: started before its tests, the days each test left running ended after
+ * it (`endDays`), torn down after them all. Read `env` inside the tests.
+ */
+export function useTimeSkippingDays(): { readonly env: TestWorkflowEnvironment } {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+  });
+  afterEach(async () => {
+    await endDays();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return {
+    get env() {
+      if (!env) throw new Error('the time-skipping server is started in beforeAll: read env inside a test');
+      return env;
+    },
+  };
 }
 
 export type DayHandle = Awaited<ReturnType<typeof startDay>>;

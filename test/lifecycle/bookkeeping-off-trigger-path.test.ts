@@ -5,14 +5,21 @@
  * track parked in a wait) and go in one write, not one per processor. Search attributes likewise: no workflow task
  * that schedules a gate or a trigger also upserts them (the server would apply the upsert before dispatching it).
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { dayTimeInstant } from '../../domain/day-times';
 import { phaseColumn } from '../../workflows/day/day';
 import { PipelinePhaseKey, PipelineStatusKey } from '../../contracts/search-attributes';
 import { TRIGGER_ACTIVITIES } from '../../activities/firestore/shadow-guard';
-import { createTimeSkippingEnv } from '../helpers/tools';
-import { dayConfig, dayState, dayWorker, deliver, endDays, settle, skipTo, startDay } from '../helpers/day-harness';
+import {
+  dayConfig,
+  dayState,
+  dayWorker,
+  deliver,
+  settle,
+  skipTo,
+  startDay,
+  useTimeSkippingDays,
+} from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
 import { completion } from '../helpers/messages';
 import { until } from '../helpers/until';
@@ -20,16 +27,7 @@ import { until } from '../helpers/until';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const T = temporal.api.enums.v1.EventType;
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await endDays();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const days = useTimeSkippingDays();
 
 const gameDate = '2025-12-29';
 const GATE_ACTIVITIES = ['checkDataGate', 'runPrecomputeProcessorBehindGate'];
@@ -37,11 +35,11 @@ const PHASE4_CALLS = ['runPrecomputeProcessorBehindGate', 'runPrecomputeProcesso
 const scheduledName = (e: HistoryEvent) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
 
 test('no log write or search-attribute upsert while the gate or the processors of phase 4 are at work; both follow when the day is quiet', async () => {
-  const config = await dayConfig(env, gameDate, 'D 22:30');
+  const config = await dayConfig(days.env, gameDate, 'D 22:30');
   const at = (time: string) => dayTimeInstant(gameDate, time, config.timeZone);
   const platform = fakePlatform({
     config,
-    client: env.client,
+    client: days.env.client,
     overrides: {
       checkDataGate: async (request) => {
         await new Promise((resolve) => setTimeout(resolve, 300));
@@ -53,13 +51,13 @@ test('no log write or search-attribute upsert while the gate or the processors o
       },
     },
   });
-  const { worker, taskQueue } = await dayWorker(env, platform.activities);
+  const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
   const history = await worker.runUntil(async () => {
-    const handle = await startDay(env, taskQueue, { gameDate, cycle: 'overnight' });
-    await skipTo(env, handle, config, gameDate, 'D 23:30');
+    const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'overnight' });
+    await skipTo(days.env, handle, config, gameDate, 'D 23:30');
     const expected = config.lifecycle.overnight.phase3.expected;
     await deliver(
-      env,
+      days.env,
       handle,
       expected.map((name) => completion(config, 3, name, gameDate, at('D 23:30'))),
       'p3',
@@ -67,14 +65,14 @@ test('no log write or search-attribute upsert while the gate or the processors o
     await until(
       'the overnight phase 4 run',
       async () => {
-        const phase4 = (await dayState(env, handle)).cycles.overnight.steps.find((s) => s.kind === 'phase4');
+        const phase4 = (await dayState(days.env, handle)).cycles.overnight.steps.find((s) => s.kind === 'phase4');
         return phase4?.status === 'DONE' ? phase4 : undefined;
       },
       60_000,
     );
-    await settle(env, handle);
-    const latest = env.client.workflow.getHandle(handle.workflowId);
-    const state = await dayState(env, handle);
+    await settle(days.env, handle);
+    const latest = days.env.client.workflow.getHandle(handle.workflowId);
+    const state = await dayState(days.env, handle);
     const attributes = (await latest.describe()).typedSearchAttributes;
     // Caught up once the day is quiet: what the state says now.
     expect(attributes.get(PipelineStatusKey)).toBe(state.status);

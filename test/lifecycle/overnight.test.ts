@@ -3,26 +3,22 @@
  * completes) triggers phase 4 with 4/5 thirty minutes after the first completion, with the reason and the missing
  * processor; the remedy runs the missing one once; grading waits for every game to be Final.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DayState } from '../../contracts/state';
 import { dayTimeInstant } from '../../domain/day-times';
 import { formatTimeET } from '../../domain/dates';
-import { createTimeSkippingEnv } from '../helpers/tools';
-import { dayConfig, dayResult, dayWorker, deliver, skipTo, startDay } from '../helpers/day-harness';
-import { endDays } from '../helpers/day-harness';
+import {
+  dayConfig,
+  dayResult,
+  dayWorker,
+  deliver,
+  skipTo,
+  startDay,
+  useTimeSkippingDays,
+} from '../helpers/day-harness';
 import { fakePlatform, type FakePlatform } from '../helpers/fake-platform';
 import { completion } from '../helpers/messages';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await endDays();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const days = useTimeSkippingDays();
 
 const gameDate = '2025-12-29';
 const wall = (ms: number | string) => formatTimeET(ms);
@@ -33,29 +29,34 @@ describe('the 2025-12-29 incident in the overnight cycle: upcoming_team_game_con
   let at: (time: string) => number;
 
   beforeAll(async () => {
-    const config = await dayConfig(env, gameDate, 'D 16:30');
+    const config = await dayConfig(days.env, gameDate, 'D 16:30');
     at = (time) => dayTimeInstant(gameDate, time, config.timeZone);
-    platform = fakePlatform({ config, client: env.client, games: 11, silentPhase3: ['upcoming_team_game_context'] });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    platform = fakePlatform({
+      config,
+      client: days.env.client,
+      games: 11,
+      silentPhase3: ['upcoming_team_game_context'],
+    });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     result = await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate, cycle: 'overnight' });
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'overnight' });
       // The upcoming player context was computed during the day; box scores drive the three game summaries at 23:40.
       await deliver(
-        env,
+        days.env,
         handle,
         [completion(config, 3, 'upcoming_player_game_context', gameDate, at('D 05:30'))],
         'upgc',
       );
-      await skipTo(env, handle, config, gameDate, 'D 23:40');
+      await skipTo(days.env, handle, config, gameDate, 'D 23:40');
       await deliver(
-        env,
+        days.env,
         handle,
         ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'].map((n) =>
           completion(config, 3, n, gameDate, at('D 23:40')),
         ),
         'box',
       );
-      return dayResult(env, handle);
+      return dayResult(days.env, handle);
     });
   }, 120_000);
 
@@ -103,22 +104,22 @@ describe('the 2025-12-29 incident in the overnight cycle: upcoming_team_game_con
 
 describe('a day whose grading never completes ends with gaps, and says which', () => {
   test('COMPLETE_WITH_GAPS with a DAY_GAPS alert naming the grading step', async () => {
-    const config = await dayConfig(env, '2026-01-20', 'D 16:30');
+    const config = await dayConfig(days.env, '2026-01-20', 'D 16:30');
     const at = (time: string) => dayTimeInstant('2026-01-20', time, config.timeZone);
     const platform = fakePlatform({
       config,
-      client: env.client,
+      client: days.env.client,
       overrides: { publishGradingTrigger: async () => ({ messageId: 'lost' }) },
     });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     const result = await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate: '2026-01-20', cycle: 'overnight' });
+      const handle = await startDay(days.env, taskQueue, { gameDate: '2026-01-20', cycle: 'overnight' });
       await deliver(
-        env,
+        days.env,
         handle,
         config.lifecycle.overnight.phase3.expected.map((n) => completion(config, 3, n, '2026-01-20', at('D 23:00'))),
       );
-      return dayResult(env, handle);
+      return dayResult(days.env, handle);
     });
     expect(result.status).toBe('COMPLETE_WITH_GAPS');
     const gaps = result.alerts.find((a) => a.kind === 'DAY_GAPS');

@@ -5,47 +5,36 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PipelineStatusKey } from '../../contracts/search-attributes';
 import { forcePhaseUpdate, type ForcePhaseResult } from '../../contracts/workflow-api';
 import { dayTimeInstant } from '../../domain/day-times';
 import { addDays, formatTimeET } from '../../domain/dates';
 import { loadConfig } from '../../config/load';
-import { createTimeSkippingEnv } from '../helpers/tools';
 import {
   dayConfig,
   dayResult,
   dayState,
   dayWorker,
   deliver,
-  endDays,
   skipTo,
   startDay,
   updateRefusal,
+  useTimeSkippingDays,
 } from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
 import { completion } from '../helpers/messages';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await endDays();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const days = useTimeSkippingDays();
 
 const wall = (ms: number | string) => formatTimeET(ms);
 
 describe('phase 4 -> 5: a tier fires on its timer, with no new message', () => {
   test('4/5 phase-4 processors at 07:20: the FIRST wave (08:00) starts when ">= 4 after 1 h" holds, at 08:20, with no message', async () => {
     const gameDate = '2026-01-21';
-    const config = await dayConfig(env, gameDate, 'D 04:30');
+    const config = await dayConfig(days.env, gameDate, 'D 04:30');
     const platform = fakePlatform({
       config,
-      client: env.client,
+      client: days.env.client,
       silentPhase3: ['upcoming_player_game_context'],
       overrides: {
         runPrecomputeProcessor: async (request) => {
@@ -55,12 +44,12 @@ describe('phase 4 -> 5: a tier fires on its timer, with no new message', () => {
         },
       },
     });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     const state = await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
       // The upcoming player context arrives at 07:20 (the 07:00 remedy's run of it publishes nothing): phase 4 then.
-      await skipTo(env, handle, config, gameDate, 'D 07:20');
-      await deliver(env, handle, [
+      await skipTo(days.env, handle, config, gameDate, 'D 07:20');
+      await deliver(days.env, handle, [
         completion(
           config,
           3,
@@ -69,8 +58,8 @@ describe('phase 4 -> 5: a tier fires on its timer, with no new message', () => {
           dayTimeInstant(gameDate, 'D 07:20', config.timeZone),
         ),
       ]);
-      await skipTo(env, handle, config, gameDate, 'D 08:40');
-      return dayState(env, handle);
+      await skipTo(days.env, handle, config, gameDate, 'D 08:40');
+      return dayState(days.env, handle);
     });
     const phase4 = platform.of('runPrecomputeProcessor');
     expect(phase4.map((c) => wall(c.at))).toEqual(Array(5).fill('7:20 AM ET'));
@@ -96,12 +85,12 @@ describe('phase 4 -> 5: a tier fires on its timer, with no new message', () => {
 describe('operator forces are applied at once, by cancelling the step, and say what they did', () => {
   test('force phase 4 while phase 3 waits: phase 3 finishes as forced, phase 4 runs now (05:00, not 06:00)', async () => {
     const gameDate = '2026-01-22';
-    const config = await dayConfig(env, gameDate, 'D 04:30');
-    const platform = fakePlatform({ config, client: env.client });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const config = await dayConfig(days.env, gameDate, 'D 04:30');
+    const platform = fakePlatform({ config, client: days.env.client });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-      await skipTo(env, handle, config, gameDate, 'D 05:00');
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
+      await skipTo(days.env, handle, config, gameDate, 'D 05:00');
       const result: ForcePhaseResult = await handle.executeUpdate(forcePhaseUpdate, {
         args: [{ phase: 4, reason: 'phase 3 will be late today', user: 'oncall' }],
       });
@@ -118,7 +107,7 @@ describe('operator forces are applied at once, by cancelling the step, and say w
         degraded: true,
         outcome: 'forced by oncall: phase 3 will be late today',
       });
-      await skipTo(env, handle, config, gameDate, 'D 05:30');
+      await skipTo(days.env, handle, config, gameDate, 'D 05:30');
     });
     const calls = platform.of('runPrecomputeProcessor');
     expect(calls.map((c) => wall(c.at))).toEqual(Array(5).fill('5:00 AM ET'));
@@ -128,11 +117,11 @@ describe('operator forces are applied at once, by cancelling the step, and say w
 
   test('a force during a long retry restarts the call at once with a fresh idempotency key', async () => {
     const gameDate = '2026-01-23';
-    const config = await dayConfig(env, gameDate, 'D 04:30');
+    const config = await dayConfig(days.env, gameDate, 'D 04:30');
     let calls = 0;
     const platform = fakePlatform({
       config,
-      client: env.client,
+      client: days.env.client,
       overrides: {
         runPrecomputeProcessor: async (request) => {
           calls += 1;
@@ -142,10 +131,10 @@ describe('operator forces are applied at once, by cancelling the step, and say w
         },
       },
     });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-      await deliver(env, handle, [
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
+      await deliver(days.env, handle, [
         completion(
           config,
           3,
@@ -154,18 +143,18 @@ describe('operator forces are applied at once, by cancelling the step, and say w
           dayTimeInstant(gameDate, 'D 05:10', config.timeZone),
         ),
       ]);
-      await skipTo(env, handle, config, gameDate, 'D 06:00');
+      await skipTo(days.env, handle, config, gameDate, 'D 06:00');
       while (calls < 2) await new Promise((resolve) => setTimeout(resolve, 50));
-      const before = await env.currentTimeMs();
+      const before = await days.env.currentTimeMs();
       const result = await handle.executeUpdate(forcePhaseUpdate, {
         args: [{ phase: 4, reason: 'retry now', user: 'oncall' }],
       });
       expect(result.outcome).toBe(
         'phase 4 (precompute) of same_day: phase 4 at 06:00 restarted with a fresh idempotency key',
       );
-      expect((await env.currentTimeMs()) - before).toBeLessThan(60_000);
-      await skipTo(env, handle, config, gameDate, 'D 06:30');
-      const state = await dayState(env, handle);
+      expect((await days.env.currentTimeMs()) - before).toBeLessThan(60_000);
+      await skipTo(days.env, handle, config, gameDate, 'D 06:30');
+      const state = await dayState(days.env, handle);
       expect(state.cycles.same_day.steps.find((s) => s.kind === 'phase4')).toMatchObject({
         status: 'DONE',
         restarts: 1,
@@ -180,12 +169,12 @@ describe('operator forces are applied at once, by cancelling the step, and say w
 
   test('refusals change nothing and say why', async () => {
     const gameDate = '2026-01-24';
-    const config = await dayConfig(env, gameDate, 'D 04:30');
-    const platform = fakePlatform({ config, client: env.client });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const config = await dayConfig(days.env, gameDate, 'D 04:30');
+    const platform = fakePlatform({ config, client: days.env.client });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-      await skipTo(env, handle, config, gameDate, 'D 05:00');
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
+      await skipTo(days.env, handle, config, gameDate, 'D 05:00');
       const force = (request: object) => handle.executeUpdate(forcePhaseUpdate, { args: [request as never] });
       expect(await updateRefusal(force({ phase: 2, reason: 'x' }))).toMatch(/observed, not driven/);
       expect(await updateRefusal(force({ phase: 4, reason: '  ' }))).toBe('a reason is required');
@@ -193,7 +182,7 @@ describe('operator forces are applied at once, by cancelling the step, and say w
         /unknown phase "4": expected a whole number 1-6/,
       );
       expect(await updateRefusal(force({ phase: 7, reason: 'x' }))).toMatch(/unknown phase 7/);
-      const state = await dayState(env, handle);
+      const state = await dayState(days.env, handle);
       expect(state.operatorActions).toEqual([]);
       expect(platform.of('runPrecomputeProcessor')).toEqual([]);
     });
@@ -202,11 +191,11 @@ describe('operator forces are applied at once, by cancelling the step, and say w
 
 describe('the edges of a day', () => {
   test('no games: the day ends NO_GAMES at once and triggers nothing', async () => {
-    const config = await dayConfig(env, '2026-07-04');
-    const platform = fakePlatform({ config, client: env.client, games: 0 });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const config = await dayConfig(days.env, '2026-07-04');
+    const platform = fakePlatform({ config, client: days.env.client, games: 0 });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     const result = await worker.runUntil(async () =>
-      dayResult(env, await startDay(env, taskQueue, { gameDate: '2026-07-04' })),
+      dayResult(days.env, await startDay(days.env, taskQueue, { gameDate: '2026-07-04' })),
     );
     expect(result.status).toBe('NO_GAMES');
     expect(platform.calls.map((c) => c.name)).toEqual(['countScheduledGames']);
@@ -220,14 +209,14 @@ describe('the edges of a day', () => {
       {
         clock: {
           virtualAnchor: new Date(dayTimeInstant(addDays(gameDate, 30), 'D 12:00', base.timeZone)).toISOString(),
-          realAnchor: new Date(await env.currentTimeMs()).toISOString(),
+          realAnchor: new Date(await days.env.currentTimeMs()).toISOString(),
         },
       },
     );
-    const platform = fakePlatform({ config, client: env.client });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const platform = fakePlatform({ config, client: days.env.client });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     const result = await worker.runUntil(async () =>
-      dayResult(env, await startDay(env, taskQueue, { gameDate, startedBy: 'backfill' })),
+      dayResult(days.env, await startDay(days.env, taskQueue, { gameDate, startedBy: 'backfill' })),
     );
     expect(result.status).toBe('COMPLETE');
     expect(result.cycles.tomorrow.status).toBe('SKIPPED');
@@ -242,16 +231,16 @@ describe('the edges of a day', () => {
 
   test('cancellation: the day says CANCELLED (search attribute too), alerts once, writes its outbox', async () => {
     const gameDate = '2026-01-26';
-    const config = await dayConfig(env, gameDate, 'D 04:30');
-    const platform = fakePlatform({ config, client: env.client });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const config = await dayConfig(days.env, gameDate, 'D 04:30');
+    const platform = fakePlatform({ config, client: days.env.client });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-      await skipTo(env, handle, config, gameDate, 'D 05:00');
-      await env.client.workflow.getHandle(handle.workflowId).cancel();
-      const error = await dayResult(env, handle).catch((err: unknown) => err);
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
+      await skipTo(days.env, handle, config, gameDate, 'D 05:00');
+      await days.env.client.workflow.getHandle(handle.workflowId).cancel();
+      const error = await dayResult(days.env, handle).catch((err: unknown) => err);
       expect(error).toBeInstanceOf(WorkflowFailedError);
-      const description = await env.client.workflow.getHandle(handle.workflowId).describe();
+      const description = await days.env.client.workflow.getHandle(handle.workflowId).describe();
       expect(description.status.name).toBe('CANCELLED');
       expect(description.typedSearchAttributes.get(PipelineStatusKey)).toBe('CANCELLED');
     });

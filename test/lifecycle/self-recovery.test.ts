@@ -4,44 +4,33 @@
  * run that publishes no completion (failure mode 7). Each is alerted once, and each date still completes.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { dayTimeInstant } from '../../domain/day-times';
 import { formatTimeET } from '../../domain/dates';
-import { createTimeSkippingEnv } from '../helpers/tools';
 import {
   dayConfig,
   dayResult,
   dayState,
   dayWorker,
   deliver,
-  endDays,
   settle,
   skipTo,
   startDay,
+  useTimeSkippingDays,
 } from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
 import { completion } from '../helpers/messages';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await endDays();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const days = useTimeSkippingDays();
 
 const wall = (ms: number | string) => formatTimeET(ms);
 
 test('phase 4 answered 403 until the rights come back: one PERMISSION_DENIED alert, tries every 10 min, then runs and predicts', async () => {
   const gameDate = '2026-01-27';
-  const config = await dayConfig(env, gameDate, 'D 04:30');
+  const config = await dayConfig(days.env, gameDate, 'D 04:30');
   let refusals = 3;
   const platform = fakePlatform({
     config,
-    client: env.client,
+    client: days.env.client,
     overrides: {
       runPrecomputeProcessor: async (request) => {
         if (request.className === 'TeamDefenseZoneAnalysisProcessor' && refusals > 0) {
@@ -56,12 +45,12 @@ test('phase 4 answered 403 until the rights come back: one PERMISSION_DENIED ale
       },
     },
   });
-  const { worker, taskQueue } = await dayWorker(env, platform.activities);
+  const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
   const state = await worker.runUntil(async () => {
-    const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-    await skipTo(env, handle, config, gameDate, 'D 11:50'); // between waves: nothing in flight
-    await settle(env, handle);
-    return dayState(env, handle);
+    const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
+    await skipTo(days.env, handle, config, gameDate, 'D 11:50'); // between waves: nothing in flight
+    await settle(days.env, handle);
+    return dayState(days.env, handle);
   });
   const tdza = platform
     .of('runPrecomputeProcessor')
@@ -86,10 +75,10 @@ test('phase 4 answered 403 until the rights come back: one PERMISSION_DENIED ale
 
 test('403 for the whole cycle: the step fails when no try fits before the cycle ends, as before', async () => {
   const gameDate = '2026-01-28';
-  const config = await dayConfig(env, gameDate, 'D 04:30');
+  const config = await dayConfig(days.env, gameDate, 'D 04:30');
   const platform = fakePlatform({
     config,
-    client: env.client,
+    client: days.env.client,
     overrides: {
       runPrecomputeProcessor: async (request) => {
         if (request.className === 'TeamDefenseZoneAnalysisProcessor')
@@ -98,14 +87,14 @@ test('403 for the whole cycle: the step fails when no try fits before the cycle 
       },
     },
   });
-  const { worker, taskQueue } = await dayWorker(env, platform.activities);
+  const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
   const state = await worker.runUntil(async () => {
-    const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
+    const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
     // Just before the cycle's end: no try fits after the last one. (Not at a step's own time: a test that stops
     // with a local activity in flight leaves the time-skipping server's clock locked for the next.)
-    await skipTo(env, handle, config, gameDate, 'D 16:55');
-    await settle(env, handle);
-    return dayState(env, handle);
+    await skipTo(days.env, handle, config, gameDate, 'D 16:55');
+    await settle(days.env, handle);
+    return dayState(days.env, handle);
   });
   const tries = platform
     .of('runPrecomputeProcessor')
@@ -124,19 +113,19 @@ test('403 for the whole cycle: the step fails when no try fits before the cycle 
 
 test('a grading run that publishes nothing: STEP_STUCK once, one automatic re-trigger, graded, the day COMPLETE', async () => {
   const gameDate = '2026-01-29';
-  const config = await dayConfig(env, gameDate, 'D 16:30');
+  const config = await dayConfig(days.env, gameDate, 'D 16:30');
   const at = (time: string) => dayTimeInstant(gameDate, time, config.timeZone);
-  const platform = fakePlatform({ config, client: env.client, lostGradingTriggers: 1 });
-  const { worker, taskQueue } = await dayWorker(env, platform.activities);
+  const platform = fakePlatform({ config, client: days.env.client, lostGradingTriggers: 1 });
+  const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
   const result = await worker.runUntil(async () => {
-    const handle = await startDay(env, taskQueue, { gameDate, cycle: 'overnight' });
+    const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'overnight' });
     await deliver(
-      env,
+      days.env,
       handle,
       config.lifecycle.overnight.phase3.expected.map((n) => completion(config, 3, n, gameDate, at('D 23:00'))),
     );
-    await skipTo(env, handle, config, gameDate, 'D+1 08:00');
-    return dayResult(env, handle);
+    await skipTo(days.env, handle, config, gameDate, 'D+1 08:00');
+    return dayResult(days.env, handle);
   });
   const triggers = platform
     .of('publishGradingTrigger')

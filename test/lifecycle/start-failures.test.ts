@@ -3,24 +3,13 @@
  * once, then retried on a timer; completions that arrive meanwhile are kept and counted once the day starts.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { settingsActivities } from '../../activities/settings';
 import { dayTimeInstant } from '../../domain/day-times';
-import { createTimeSkippingEnv } from '../helpers/tools';
-import { dayConfig, dayState, dayWorker, deliver, endDays, settle, startDay } from '../helpers/day-harness';
+import { dayConfig, dayState, dayWorker, deliver, settle, startDay, useTimeSkippingDays } from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
 import { completion } from '../helpers/messages';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await endDays();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const days = useTimeSkippingDays();
 
 test.each([
   ['the run settings', 'loadRunSettings'],
@@ -29,12 +18,12 @@ test.each([
   '%s failing: one START_FAILED alert, retries every 15 minutes, then the day starts with its messages',
   async (what, activity) => {
     const gameDate = activity === 'planDay' ? '2026-01-29' : '2026-01-28';
-    const config = await dayConfig(env, gameDate, 'D 04:30');
+    const config = await dayConfig(days.env, gameDate, 'D 04:30');
     const broken = { now: true, calls: 0 };
     const real = settingsActivities(config);
     const platform = fakePlatform({
       config,
-      client: env.client,
+      client: days.env.client,
       overrides: {
         [activity]: async (...args: never[]) => {
           broken.calls += 1;
@@ -44,10 +33,10 @@ test.each([
         },
       },
     });
-    const { worker, taskQueue } = await dayWorker(env, platform.activities);
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
     await worker.runUntil(async () => {
-      const handle = await startDay(env, taskQueue, { gameDate, cycle: 'same_day' });
-      await deliver(env, handle, [
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
+      await deliver(days.env, handle, [
         completion(
           config,
           3,
@@ -66,7 +55,7 @@ test.each([
       );
       expect(broken.calls).toBe(4);
       // 15 minutes later, four attempts again; no second alert.
-      await env.sleep(15 * 60_000 + 1000);
+      await days.env.sleep(15 * 60_000 + 1000);
       for (let waited = 0; broken.calls < 8 && waited < 30_000; waited += 100)
         await new Promise((r) => setTimeout(r, 100));
       expect(broken.calls).toBe(8);
@@ -74,12 +63,12 @@ test.each([
       expect((await handle.describe()).status.name).toBe('RUNNING');
 
       broken.now = false;
-      await env.sleep(16 * 60_000);
-      const state = await dayState(env, handle);
+      await days.env.sleep(16 * 60_000);
+      const state = await dayState(days.env, handle);
       expect(state.cycle).toBe('same_day');
       expect(state.messages.counted).toBe(1);
       expect(platform.alerts.filter((a) => a.kind === 'START_FAILED')).toHaveLength(1);
-      await settle(env, handle);
+      await settle(days.env, handle);
     });
   },
   120_000,

@@ -3,49 +3,35 @@
  * time, the three cycles as three runs (continue-as-new carries the state), on an ordinary date and across both
  * 2026 daylight-saving changes.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { processorCompletedSignal } from '../../contracts/workflow-api';
 import type { DayState } from '../../contracts/state';
 import { dayTimeInstant } from '../../domain/day-times';
 import { formatTimeET, addDays } from '../../domain/dates';
 import { realDelayUntil } from '../../domain/clock';
-import { createTimeSkippingEnv } from '../helpers/tools';
-import { dayConfig, dayState, dayWorker, startDay } from '../helpers/day-harness';
-import { endDays } from '../helpers/day-harness';
+import { dayConfig, dayState, dayWorker, startDay, useTimeSkippingDays } from '../helpers/day-harness';
 import { fakePlatform, type FakePlatform } from '../helpers/fake-platform';
 import { completion } from '../helpers/messages';
 
-let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-
-afterEach(async () => {
-  await endDays();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const days = useTimeSkippingDays();
 
 /** "HH:MM" of a day-time instant in ET, and the date it falls on. */
 const wall = (ms: number) =>
   `${new Date(ms).toLocaleDateString('en-CA', { timeZone: 'America/New_York' })} ${formatTimeET(ms).replace(' ET', '')}`;
 
 async function runDay(gameDate: string) {
-  const config = await dayConfig(env, gameDate);
-  const platform = fakePlatform({ config, client: env.client, games: 9 });
-  const { worker, taskQueue } = await dayWorker(env, platform.activities);
+  const config = await dayConfig(days.env, gameDate);
+  const platform = fakePlatform({ config, client: days.env.client, games: 9 });
+  const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
   return worker.runUntil(async () => {
-    const handle = await startDay(env, taskQueue, { gameDate });
+    const handle = await startDay(days.env, taskQueue, { gameDate });
     const at = (time: string) => dayTimeInstant(gameDate, time, config.timeZone);
     // The platform's own phase 3: props refresh the upcoming player context at 05:30; box scores drive the game
     // summaries of the night.
     const signalAt = async (time: string, names: string[]) => {
-      const clock = (await dayState(env, handle)).clock;
-      await env.sleep(Math.max(0, realDelayUntil(clock, at(time), await env.currentTimeMs())));
+      const clock = (await dayState(days.env, handle)).clock;
+      await days.env.sleep(Math.max(0, realDelayUntil(clock, at(time), await days.env.currentTimeMs())));
       for (const name of names) {
-        await env.client.workflow
+        await days.env.client.workflow
           .getHandle(handle.workflowId)
           .signal(processorCompletedSignal, completion(config, 3, name, gameDate, at(time)), {
             messageId: `${name}-${time}`,
@@ -54,7 +40,7 @@ async function runDay(gameDate: string) {
     };
     await signalAt('D 05:30', ['upcoming_player_game_context']);
     await signalAt('D 23:40', ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary']);
-    const result = (await env.client.workflow.getHandle(handle.workflowId).result()) as DayState;
+    const result = (await days.env.client.workflow.getHandle(handle.workflowId).result()) as DayState;
     return { result, platform, config };
   });
 }
