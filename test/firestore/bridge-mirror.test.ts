@@ -8,16 +8,14 @@ import { startBridge } from '../../bridge/server';
 import { loadConfig } from '../../config/load';
 import { dateInZone } from '../../domain/dates';
 import {
-  firestoreEmulatorMissing,
+  describeWithFirestoreEmulator,
   startFirestoreEmulator,
   type FirestoreEmulator,
 } from '../helpers/firestore-emulator';
 import { completion } from '../helpers/messages';
 
 const PROJECT = 'gameday-mirror-test';
-const missing = firestoreEmulatorMissing();
-if (missing) console.warn(`SKIPPED: the bridge mirror tests need the official Firestore emulator: ${missing}`);
-const describeWithEmulator = missing ? describe.skip : describe;
+const describeWithEmulator = describeWithFirestoreEmulator('the bridge mirror tests');
 
 const client = {
   withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),

@@ -10,16 +10,14 @@ import { loadConfig } from '../../config/load';
 import type { GamedayConfig } from '../../config/schema';
 import { TRIGGERED_BY_GAMEDAY } from '../../domain/legacy';
 import {
-  firestoreEmulatorMissing,
+  describeWithFirestoreEmulator,
   startFirestoreEmulator,
   type FirestoreEmulator,
 } from '../helpers/firestore-emulator';
 import { legacyPhase3Completion, legacyPhase4Completion } from './legacy-function';
 
 const PROJECT = 'gameday-claim-test';
-const missing = firestoreEmulatorMissing();
-if (missing) console.warn(`SKIPPED: Firestore coexistence tests need the official emulator: ${missing}`);
-const describeWithEmulator = missing ? describe.skip : describe;
+const describeWithEmulator = describeWithFirestoreEmulator('Firestore coexistence tests');
 
 const configFor = (mode: 'shadow' | 'coexist' | 'primary'): GamedayConfig =>
   loadConfig({}, { legacy: { mode, firestore: { projectId: PROJECT } } });

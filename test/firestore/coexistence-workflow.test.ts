@@ -11,7 +11,7 @@ import type { GamedayConfig } from '../../config/schema';
 import { dayConfig, dayState, dayWorker, deliver, endDays, settle, skipTo, startDay } from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
 import {
-  firestoreEmulatorMissing,
+  describeWithFirestoreEmulator,
   startFirestoreEmulator,
   type FirestoreEmulator,
 } from '../helpers/firestore-emulator';
@@ -19,9 +19,7 @@ import { completion } from '../helpers/messages';
 import { createTimeSkippingEnv } from '../helpers/tools';
 
 const PROJECT = 'gameday-coexist-test';
-const missing = firestoreEmulatorMissing();
-if (missing) console.warn(`SKIPPED: the coexistence workflow tests need the official Firestore emulator: ${missing}`);
-const describeWithEmulator = missing ? describe.skip : describe;
+const describeWithEmulator = describeWithFirestoreEmulator('the coexistence workflow tests');
 
 describeWithEmulator('the date workflow beside the legacy orchestrator', () => {
   let env: TestWorkflowEnvironment;

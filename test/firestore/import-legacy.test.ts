@@ -14,7 +14,7 @@ import { addDays } from '../../domain/dates';
 import { dayConfig, workflowBundle } from '../helpers/day-harness';
 import { fakePlatform } from '../helpers/fake-platform';
 import {
-  firestoreEmulatorMissing,
+  describeWithFirestoreEmulator,
   startFirestoreEmulator,
   type FirestoreEmulator,
 } from '../helpers/firestore-emulator';
@@ -22,9 +22,7 @@ import { completion } from '../helpers/messages';
 import { createTimeSkippingEnv } from '../helpers/tools';
 
 const PROJECT = 'gameday-import-test';
-const missing = firestoreEmulatorMissing();
-if (missing) console.warn(`SKIPPED: the legacy import tests need the official Firestore emulator: ${missing}`);
-const describeWithEmulator = missing ? describe.skip : describe;
+const describeWithEmulator = describeWithFirestoreEmulator('the legacy import tests');
 
 describeWithEmulator('gameday import-legacy', () => {
   let env: TestWorkflowEnvironment;

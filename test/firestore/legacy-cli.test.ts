@@ -10,16 +10,14 @@ import { loadConfig } from '../../config/load';
 import { dayTimeInstant } from '../../domain/day-times';
 import { clockWorker, runCli, type ClockWorker } from '../cli/cli-harness';
 import {
-  firestoreEmulatorMissing,
+  describeWithFirestoreEmulator,
   startFirestoreEmulator,
   type FirestoreEmulator,
 } from '../helpers/firestore-emulator';
 import { createDevServerEnv } from '../helpers/tools';
 
 const PROJECT = 'gameday-cli-legacy';
-const missing = firestoreEmulatorMissing();
-if (missing) console.warn(`SKIPPED: the legacy CLI tests need the official Firestore emulator: ${missing}`);
-const describeWithEmulator = missing ? describe.skip : describe;
+const describeWithEmulator = describeWithFirestoreEmulator('the legacy CLI tests');
 const D = '2026-01-15';
 
 describeWithEmulator('import-legacy and shadow-report', () => {

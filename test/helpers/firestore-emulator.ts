@@ -24,6 +24,17 @@ export function firestoreEmulatorMissing(): string | undefined {
   return undefined;
 }
 
+/**
+ * `describe` for tests that need the emulator, or `describe.skip` after a SKIPPED line saying which tests (`what`) and
+ * why.
+ */
+export function describeWithFirestoreEmulator(what: string): jest.Describe {
+  const missing = firestoreEmulatorMissing();
+  if (!missing) return describe;
+  console.warn(`SKIPPED: ${what} need the official Firestore emulator: ${missing}`);
+  return describe.skip;
+}
+
 export async function startFirestoreEmulator(timeoutMs = 90_000): Promise<FirestoreEmulator> {
   // No GCE metadata server here: without this the auth library probes for one and keeps a timer alive.
   process.env.METADATA_SERVER_DETECTION = 'none';

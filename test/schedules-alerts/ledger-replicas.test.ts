@@ -8,16 +8,14 @@ import { alertActivities, deliver, type Notification } from '../../activities/al
 import { firestoreDeliveryLedger } from '../../activities/alerts/firestore-ledger';
 import { loadConfig } from '../../config/load';
 import {
-  firestoreEmulatorMissing,
+  describeWithFirestoreEmulator,
   startFirestoreEmulator,
   type FirestoreEmulator,
 } from '../helpers/firestore-emulator';
 
 const PROJECT = 'gameday-ledger-test';
 const COLLECTION = 'gameday_alert_deliveries';
-const missing = firestoreEmulatorMissing();
-if (missing) console.warn(`SKIPPED: the shared alert ledger tests need the official Firestore emulator: ${missing}`);
-const describeWithEmulator = missing ? describe.skip : describe;
+const describeWithEmulator = describeWithFirestoreEmulator('the shared alert ledger tests');
 
 describeWithEmulator('the alert ledger shared by worker replicas (Firestore emulator)', () => {
   let emulator: FirestoreEmulator;
