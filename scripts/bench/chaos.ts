@@ -16,7 +16,7 @@ import { bundleInChild } from './bundle';
 import { chaosPlatform, type DateRecord } from './chaos-platform';
 import { DayClocks } from './day-clocks';
 import { drawFaults, FAULT_KINDS, type FaultKind } from './faults';
-import { estimateActions, runHistories, type HistoryEvent } from './history';
+import { actionsOfRuns, runHistories, type ActionCounts, type HistoryEvent } from './history';
 import { legacyOutcome } from './legacy-model';
 import { progress } from './progress';
 import { table, type Section } from './report';
@@ -45,6 +45,7 @@ export interface ChaosDate {
   /** History events and estimated billable actions of the date's day (every run). */
   events: number;
   actions: number;
+  actionsByKind: ActionCounts;
 }
 
 export interface ChaosRun {
@@ -64,6 +65,7 @@ function outcome(
 ): ChaosDate {
   const steps = Object.values(state.cycles).flatMap((c) => c.steps);
   const readyAt = state.predictions.readyAt ? Date.parse(state.predictions.readyAt) : Number.POSITIVE_INFINITY;
+  const actions = actionsOfRuns(histories);
   const firstAlert = r?.faultAt !== undefined ? r.alerts.find((a) => a.at >= (r.faultAt as number)) : undefined;
   return {
     gameDate,
@@ -78,7 +80,8 @@ function outcome(
     detectionMinutes: firstAlert && r?.faultAt !== undefined ? (firstAlert.at - r.faultAt) / 60_000 : undefined,
     firstAlert: firstAlert?.key.split(':').slice(1).join(' '),
     events: histories.reduce((sum, events) => sum + events.length, 0),
-    actions: histories.reduce((sum, events) => sum + estimateActions(events), 0),
+    actions: sum([...actions.kinds.values()]),
+    actionsByKind: actions,
   };
 }
 
@@ -154,6 +157,23 @@ export async function measureChaos(count: number): Promise<ChaosRun> {
   }
   results.sort((a, b) => a.gameDate.localeCompare(b.gameDate));
   return { dates: results, unfinished, draw, wallMs: Date.now() - started };
+}
+
+/** Mean billable actions per date of `dates` by kind, largest first; activities also by type. */
+function actionsByKindLine(dates: ChaosDate[]): string {
+  const mean = (counts: (d: ChaosDate) => Map<string, number>) => {
+    const total = new Map<string, number>();
+    for (const d of dates) for (const [k, n] of counts(d)) total.set(k, (total.get(k) ?? 0) + n);
+    return [...total.entries()]
+      .map(([k, n]) => [k, n / Math.max(1, dates.length)] as const)
+      .sort((a, b) => b[1] - a[1]);
+  };
+  const types = mean((d) => d.actionsByKind.activityTypes)
+    .map(([type, n]) => `${type} ${n.toFixed(1)}`)
+    .join(', ');
+  return mean((d) => d.actionsByKind.kinds)
+    .map(([kind, n]) => `${kind} ${n.toFixed(1)}${kind === 'activities' ? ` (${types})` : ''}`)
+    .join(', ');
 }
 
 const pct = (n: number, of: number) => `${n}/${of} (${((100 * n) / Math.max(1, of)).toFixed(0)}%)`;
@@ -237,6 +257,7 @@ export function chaosSection(run: ChaosRun): Section {
     'Faults: ' + kinds.map((k) => `\`${k}\` ${FAULT_KINDS[k]}`).join('; ') + '.',
     `A date without a fault: ${summarize(clean.map((d) => d.events)).p50} history events and` +
       ` ${summarize(clean.map((d) => d.actions)).p50} estimated billable actions (p50 of ${clean.length}, every run of its day).`,
+    `Its actions by kind (mean of the ${clean.length}): ${actionsByKindLine(clean)}.`,
     '"Needing an operator": the day ended with gaps (`COMPLETE_WITH_GAPS`). Detection: day time from the',
     "fault's first hit to the date's first alert after it, whatever it is about (shown): a fault absorbed by",
     'retries raises none of its own, so a later unrelated alert can appear there.',

@@ -31,43 +31,95 @@ export async function runHistories(client: Client, workflowId: string): Promise<
   return histories;
 }
 
+/** What Temporal Cloud bills an action for, as `actionsByKind` counts them. */
+export type ActionKind =
+  | 'run starts'
+  | 'signals'
+  | 'activities'
+  | 'activity retries'
+  | 'timers'
+  | 'search-attribute upserts'
+  | 'memo upserts'
+  | 'updates'
+  | 'signals to other workflows'
+  | 'child workflows'
+  | 'local-activity tasks';
+
+const ACTION_OF_EVENT = new Map<unknown, ActionKind>([
+  [T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, 'run starts'],
+  [T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, 'signals'],
+  [T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 'activities'],
+  [T.EVENT_TYPE_TIMER_STARTED, 'timers'],
+  [T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, 'search-attribute upserts'],
+  [T.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 'memo upserts'],
+  [T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, 'updates'],
+  [T.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'signals to other workflows'],
+  [T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, 'child workflows'],
+]);
+
+/** The marker the TypeScript SDK records for a local activity's result (a patch records `core_patch`). */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+/** The search attribute a patch upserts: exempt from billing. */
+const CHANGE_VERSION_ATTRIBUTE = 'TemporalChangeVersion';
+
+function versioningOnly(e: Event): boolean {
+  const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+  return fields.length > 0 && fields.every((field) => field === CHANGE_VERSION_ATTRIBUTE);
+}
+
+export interface ActionCounts {
+  /** Actions of each kind that occurred (kinds with none are absent). */
+  kinds: Map<ActionKind, number>;
+  /** The 'activities' kind by activity type. */
+  activityTypes: Map<string, number>;
+}
+
 /**
- * Billable actions as Temporal Cloud counts them, estimated from history: each run's start (so continue-as-new),
- * signals received, activities scheduled plus their retries, timers, search-attribute and memo upserts, accepted
- * updates, external signals and child starts; local activities one per workflow task that ran any. Queries and
+ * Billable actions as Temporal Cloud counts them, estimated from history, by kind: each run's start (so
+ * continue-as-new), signals received, activities scheduled plus their retries, timers, search-attribute and memo
+ * upserts, accepted updates, external signals and child starts; local activities one per workflow task that ran any.
+ * Not billed: a patch's marker and its upsert of `TemporalChangeVersion` (versioning is exempt). Queries and
  * heartbeats are not counted (queries leave no event; heartbeats are throttled and rare here).
  */
-export function estimateActions(events: Event[]): number {
-  let actions = 0;
+export function actionsByKind(events: Event[]): ActionCounts {
+  const kinds = new Map<ActionKind, number>();
+  const activityTypes = new Map<string, number>();
+  const add = <K>(map: Map<K, number>, key: K, n = 1) => {
+    if (n > 0) map.set(key, (map.get(key) ?? 0) + n);
+  };
   let localInTask = false;
   for (const e of events) {
-    switch (e.eventType) {
-      case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-      case T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
-      case T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-      case T.EVENT_TYPE_TIMER_STARTED:
-      case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-      case T.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
-      case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-      case T.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
-      case T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
-        actions += 1;
-        break;
-      case T.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-        actions += Math.max(0, (e.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
-        break;
-      case T.EVENT_TYPE_MARKER_RECORDED:
-        if (!localInTask) actions += 1;
-        localInTask = true;
-        break;
-      case T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
-        localInTask = false;
-        break;
-      default:
-        break;
+    const kind = ACTION_OF_EVENT.get(e.eventType);
+    if (kind && !(kind === 'search-attribute upserts' && versioningOnly(e))) add(kinds, kind);
+    if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      add(activityTypes, e.activityTaskScheduledEventAttributes?.activityType?.name ?? '(unnamed)');
+    } else if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+      add(kinds, 'activity retries', (e.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
+    } else if (e.eventType === T.EVENT_TYPE_MARKER_RECORDED) {
+      if (e.markerRecordedEventAttributes?.markerName !== LOCAL_ACTIVITY_MARKER) continue;
+      if (!localInTask) add(kinds, 'local-activity tasks');
+      localInTask = true;
+    } else if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+      localInTask = false;
     }
   }
-  return actions;
+  return { kinds, activityTypes };
+}
+
+/** `actionsByKind` of several histories (every run of a day) added together. */
+export function actionsOfRuns(histories: Event[][]): ActionCounts {
+  const total: ActionCounts = { kinds: new Map(), activityTypes: new Map() };
+  for (const counts of histories.map(actionsByKind)) {
+    for (const [kind, n] of counts.kinds) total.kinds.set(kind, (total.kinds.get(kind) ?? 0) + n);
+    for (const [type, n] of counts.activityTypes)
+      total.activityTypes.set(type, (total.activityTypes.get(type) ?? 0) + n);
+  }
+  return total;
+}
+
+/** The billable actions of `events`, all kinds together (`actionsByKind`). */
+export function estimateActions(events: Event[]): number {
+  return [...actionsByKind(events).kinds.values()].reduce((a, b) => a + b, 0);
 }
 
 /** How much work `events` hold: events, workflow tasks started (refused ones too) and activities scheduled. */

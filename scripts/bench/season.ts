@@ -240,7 +240,8 @@ export function seasonSection({ runs, floor }: SeasonResult): Section {
     "kernel's VmHWM of that process; the bench process (bridge, instant platform, client) is shown beside it.",
     "Actions: Temporal Cloud's billable actions estimated from the history (run starts, signals,",
     'activities and retries, timers, search-attribute and',
-    'memo upserts, updates; local activities once per workflow task; queries and heartbeats not counted).',
+    'memo upserts, updates; local activities once per workflow task; patch markers and their',
+    '`TemporalChangeVersion` upserts are exempt; queries and heartbeats not counted).',
     '',
     table(
       [
