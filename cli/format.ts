@@ -3,7 +3,7 @@ import type { BridgeStatsView } from '../bridge/stats';
 import type { DayState, OperatorAction, StepState } from '../contracts/state';
 import { CYCLE_LABELS } from '../domain/cycles';
 import { formatDuration, formatTimeET } from '../domain/dates';
-import { isStepFinished, stepLine, summaryLine } from '../domain/day-summary';
+import { degradedSteps, isStepFinished, stepLine, summaryLine } from '../domain/day-summary';
 import { effectiveStatus, type DateRun } from './pipeline';
 
 export const time = (iso: string | undefined, timeZone?: string): string => (iso ? formatTimeET(iso, timeZone) : '-');
@@ -56,7 +56,9 @@ export function renderState(run: DateRun, uiLink: string, timeZone?: string, bri
   const status = effectiveStatus(run);
   const games = state?.gamesScheduled !== undefined ? ` · ${state.gamesScheduled} games` : '';
   const cycle = state?.cycle ?? run.searchAttributes.cycle;
-  lines.push(`Day of ${run.gameDate}${games}${cycle ? ` · cycle ${cycle}` : ''} · ${status}`);
+  const degraded = state ? degradedSteps(state).length : 0;
+  const degradedNote = degraded ? ` (${degraded} step${degraded > 1 ? 's' : ''} degraded)` : '';
+  lines.push(`Day of ${run.gameDate}${games}${cycle ? ` · cycle ${cycle}` : ''} · ${status}${degradedNote}`);
   if (run.executionStatus !== 'RUNNING')
     lines.push(`Workflow: ${run.executionStatus.toLowerCase()} (run ${run.runId})`);
   if (run.failure) lines.push(`Failure: ${run.failure}`);
@@ -71,7 +73,7 @@ export function renderState(run: DateRun, uiLink: string, timeZone?: string, bri
       lines.push('', `${CYCLE_LABELS[c.cycle]}: ${c.status}${c.note ? ` (${c.note})` : ''}`);
       if (c.status === 'SKIPPED') continue;
       for (const step of c.steps) {
-        lines.push(`  ${stepLine(step, timeZone)}`);
+        lines.push(`  ${stepLine(step, timeZone)}${step.degraded ? ' [degraded]' : ''}`);
         if (step.status !== 'PENDING' && step.status !== 'SKIPPED') lines.push(...stepDetails(step, state, timeZone));
       }
     }

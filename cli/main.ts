@@ -9,6 +9,7 @@ import { scheduleCommand } from './commands/schedule';
 import { fileValidationMemo } from './config-memo';
 import { CliContext } from './context';
 import { EXIT } from './exit-codes';
+import { exitWhenWritten } from './exit';
 import { takeDeferredExtraCaCerts } from './extra-ca';
 
 /**
@@ -73,7 +74,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       // Help and version exit 0; any other parse error is a usage error (commander already printed it).
       const ok =
         err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
-      return ok ? EXIT.OK : EXIT.USAGE;
+      if (ok) return EXIT.OK;
+      if (argv.includes('--json')) {
+        const error = err.message.replace(/^error: /, '');
+        process.stdout.write(`${JSON.stringify({ error, exitCode: EXIT.USAGE }, null, 2)}\n`);
+      }
+      return EXIT.USAGE;
     }
     throw err;
   }
@@ -97,10 +103,10 @@ export function run(
   if (options.configMemo)
     CliContext.validationMemo = fileValidationMemo(options.configMemo.dir, options.configMemo.stamp);
   main(argv).then(
-    (code) => process.exit(code),
+    (code) => exitWhenWritten(code),
     (err: unknown) => {
       process.stderr.write(`gameday: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(EXIT.FAILING);
+      exitWhenWritten(EXIT.FAILING);
     },
   );
 }

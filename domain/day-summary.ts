@@ -13,6 +13,11 @@ const TROUBLE_ORDER = ['FAILED', 'STUCK', 'BLOCKED'] as const;
  * Done with: DONE, SKIPPED, MISSED, or FAILED and moved past (a failed wave, which the next wave replaces). A FAILED
  * step without `finishedAt` waits for an operator.
  */
+/** The steps done without all their inputs (a partial trigger, a lower tier) or finished by an operator's force. */
+export function degradedSteps(state: DayState): StepState[] {
+  return Object.values(state.cycles).flatMap((c) => c.steps.filter((s) => s.degraded));
+}
+
 export function isStepFinished(step: StepState): boolean {
   return FINISHED_STEP_STATUSES.includes(step.status) || (step.status === 'FAILED' && step.finishedAt !== undefined);
 }

@@ -11,6 +11,9 @@ export const PHASE_NAMES: Record<PhaseNumber, string> = {
   6: 'export',
 };
 
+/** The phases Gameday drives (phase 3 as a remedy): 1 and 2 are the platform's own, observed through their messages. */
+export const DRIVEN_PHASES: readonly PhaseNumber[] = [3, 4, 5, 6];
+
 export function isPhaseNumber(value: unknown): value is PhaseNumber {
   return typeof value === 'number' && (PHASES as readonly number[]).includes(value);
 }

@@ -3,6 +3,7 @@ import { addDays } from '../../domain/dates';
 import { parseDate, parseInteger } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
 import { EXIT } from '../exit-codes';
+import { degradedSteps } from '../../domain/day-summary';
 import { predictionsSummary } from '../format';
 import { effectiveStatus, listDateRuns, loadState, mapLimit, type DateRun } from '../pipeline';
 
@@ -31,7 +32,7 @@ export function dashboardRow(gameDate: string, run: DateRun | undefined): Dashbo
     phase,
     cycle: state?.cycle ?? run.searchAttributes.cycle,
     games: state?.gamesScheduled,
-    degraded: Boolean(state && Object.values(state.cycles).some((c) => c.steps.some((s) => s.degraded))),
+    degraded: Boolean(state && degradedSteps(state).length),
     predictions: predictionsSummary(state),
     alerts: state?.alerts.length ?? 0,
   };

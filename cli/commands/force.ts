@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { forcePhaseUpdate, type ForcePhaseResult } from '../../contracts/workflow-api';
-import type { PhaseNumber } from '../../domain/phases';
+import { DRIVEN_PHASES, phaseLabel, type PhaseNumber } from '../../domain/phases';
 import { parseDate, parsePhase, requireReason } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
 import type { CliContext } from '../context';
-import { notFound, refused } from '../errors';
+import { notFound, refused, usageError } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { renderState } from '../format';
 import { loadDateRun } from '../pipeline';
@@ -98,6 +98,11 @@ export const forceCommand: CommandModule = {
       action<{ phase: string; reason: string; skipGates: boolean }>(async (ctx, args, options) => {
         const gameDate = parseDate(args[0], 'date', ctx.config.timeZone);
         const phase = parsePhase(options.phase);
+        if (!DRIVEN_PHASES.includes(phase)) {
+          throw usageError(
+            `${phaseLabel(phase)} is observed, not driven, by Gameday: force phase ${DRIVEN_PHASES.join(', ')} (run the scrapers or raw processors on the platform)`,
+          );
+        }
         const reason = requireReason(options.reason);
         return forcePhase(ctx, gameDate, { phase, reason, skipGates: Boolean(options.skipGates) });
       }),

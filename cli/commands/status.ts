@@ -7,6 +7,7 @@ import { renderState } from '../format';
 import type { BridgeStatsView } from '../../bridge/stats';
 import { readDateRun } from '../http/read-date-run';
 import { httpRequest } from '../http/request';
+import { degradedSteps } from '../../domain/day-summary';
 import { effectiveStatus, type DateRun } from '../pipeline';
 
 /** 0 complete (or no games), 1 in progress, degraded or complete with gaps, 2 stuck/failed/closed without its day. */
@@ -14,8 +15,7 @@ export function statusExitCode(run: DateRun): ExitCode {
   const status = effectiveStatus(run);
   if (status === 'NO_GAMES') return EXIT.OK;
   if (status === 'COMPLETE') {
-    const degraded = run.state && Object.values(run.state.cycles).some((c) => c.steps.some((s) => s.degraded));
-    return degraded ? EXIT.DEGRADED : EXIT.OK;
+    return run.state && degradedSteps(run.state).length ? EXIT.DEGRADED : EXIT.OK;
   }
   if (['STARTING', 'RUNNING', 'WAITING', 'BLOCKED', 'COMPLETE_WITH_GAPS'].includes(status)) return EXIT.DEGRADED;
   return EXIT.FAILING;

@@ -670,13 +670,8 @@ describe('input is checked before anything changes: exit 3', () => {
 });
 
 describe('force: applied at once, reported as the workflow applied it', () => {
-  test('refusals by the workflow exit 5 and change nothing; a closed date is refused; no date is 4', async () => {
+  test('refusals by the workflow exit 5 and change nothing; a closed date is refused; no date is 4 (phases 1-2: exit 3, test/cli/usage-errors.test.ts)', async () => {
     const [overnightBefore, tomorrowBefore] = [await query(A.overnight), await query(B.tomorrow)];
-    const observed = await cli(wA, ['force', A.overnight, '--phase', '2', '--reason', 'nope']);
-    expect(observed.code).toBe(5);
-    expect(observed.stderr).toBe(
-      `gameday: the workflow refused to force phase 2: phase 2 (raw) is observed, not driven, by Gameday: run the scrapers or raw processors on the platform\n`,
-    );
     const done = await cli(wB, ['force', B.tomorrow, '--phase', 'analytics', '--reason', 'again', '--json']);
     expect(done.code).toBe(5);
     expect(done.json()).toMatchObject({
@@ -745,6 +740,11 @@ describe('force: applied at once, reported as the workflow applied it', () => {
     expect(after.status).toBe('WAITING');
     const status = await cli(wA, ['status', A.stuck]);
     expect(status.code).toBe(1);
+    expect(status.stdout.split('\n')[0]).toBe(
+      `Day of ${A.stuck} · 7 games · cycle tomorrow · WAITING (2 steps degraded)`,
+    );
+    expect(status.stdout).toMatch(/^ {2}phase 3 upcoming contexts by 17:00: DONE at .* \[degraded\]$/m);
+    expect(status.stdout).toMatch(/^ {2}phase 4 at 17:30: DONE at .* \[degraded\]$/m);
     expect(status.stdout).toMatch(
       new RegExp(
         `^ {2}\\d+:\\d\\d [AP]M ET oncall forced phase 4 \\(tomorrow\\): ${reason} -> ${outcome.replace(/[()]/g, '\\$&')}$`,
