@@ -15,11 +15,12 @@ import { interpretMessage, shown, type MessageCatalog } from '../domain/messages
 import type { Firestore } from '@google-cloud/firestore';
 import { createPushAuthenticator, type PushAuthDeps } from './auth';
 import { legacyMirror } from './legacy-mirror';
+import { checkMessageBounds } from './message-bounds';
 import { decodePushEnvelope } from './push-envelope';
 import { RecentIds } from './recent-ids';
 import { routeMessage } from './route';
 import { BridgeStats, type BridgeOutcome } from './stats';
-import { temporalErrorKind } from './temporal-errors';
+import { temporalErrorKind, temporalErrorText } from './temporal-errors';
 import { bridgeReadiness } from './readiness';
 
 /** What the bridge answers Pub/Sub: 2xx acknowledges; 429/503 (transient) asks for a redelivery. */
@@ -99,6 +100,11 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     const decoded = decodePushEnvelope(parsed);
     const messageId = decoded.delivery?.messageId;
     if (!decoded.ok) return acknowledge('unusable', 'bad_envelope', decoded.error, { messageId });
+    const bounds = checkMessageBounds(decoded.message, config.bridge.maxMessageBytes);
+    if (!bounds.ok) {
+      if (messageId) recent.add(messageId);
+      return acknowledge('unusable', bounds.code, bounds.reason, { messageId });
+    }
     if (messageId && recent.has(messageId)) {
       return acknowledge('duplicate', 'redelivery', `message ${messageId} was already handled`, { messageId });
     }
@@ -120,7 +126,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       );
     } catch (err) {
       const kind = temporalErrorKind(err);
-      const why = (err as Error).message;
+      const why = temporalErrorText(err);
       if (kind === 'permanent') {
         if (messageId) recent.add(messageId);
         return acknowledge('unusable', 'temporal_rejected', `Temporal refused the signal: ${why.slice(0, 200)}`, {

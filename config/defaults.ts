@@ -291,6 +291,11 @@ export const DEFAULT_CONFIG = {
     startWindowDays: 2,
     /** Larger than any Pub/Sub push (10 MB of data, base64): a bigger body is not from Pub/Sub and gets 413. */
     maxBodyBytes: 14_000_000,
+    /**
+     * A message (decoded) larger than this is acknowledged as unusable, not signalled: the platform's are a few KB,
+     * Temporal refuses a payload over 2 MB, and every signal stays in the date's history.
+     */
+    maxMessageBytes: 262_144,
     /** A push waits at most this long for Temporal, then answers 503 (Pub/Sub's ack deadline is 10 s). */
     temporalTimeoutSeconds: 5,
     /** Message IDs remembered per bridge, so redeliveries cost no signal. */

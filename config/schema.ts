@@ -164,6 +164,7 @@ export const configSchema = z
       port: z.number().int().min(0).max(65535),
       startWindowDays: z.number().int().min(0).max(366),
       maxBodyBytes: z.number().int().min(1024),
+      maxMessageBytes: z.number().int().min(1024).max(2_000_000),
       temporalTimeoutSeconds: z.number().positive().max(9),
       recentMessageIds: z.number().int().min(0).max(10_000_000),
       auth: z.strictObject({

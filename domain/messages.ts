@@ -92,8 +92,17 @@ export type Interpretation =
 
 /** At most `max` characters of something a sender wrote, for reasons and logs (a 10 KB name stays out). */
 export function shown(value: unknown, max = 60): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const text = typeof value === 'string' ? value : preview(value);
   return text.length > max ? `${JSON.stringify(text.slice(0, max))}… (${text.length} chars)` : JSON.stringify(text);
+}
+
+/** JSON of a value a sender wrote, or its kind when it nests too deep to write (a stack overflow, never thrown). */
+function preview(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? `[an array of ${value.length}]` : `[${typeof value}]`;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -127,6 +136,8 @@ function resolveTargetDate(value: unknown, at: string): string | undefined {
   if (isValidGameDate(value)) return value;
   if (typeof value !== 'string' || Number.isNaN(Date.parse(at))) return undefined;
   const utcDate = new Date(at).toISOString().slice(0, 10);
+  // A timestamp past year 9999 parses, but is no game date (`+010000-01`).
+  if (!isValidGameDate(utcDate)) return undefined;
   if (value.toLowerCase() === 'today') return utcDate;
   if (value.toLowerCase() === 'yesterday') return addDays(utcDate, -1);
   return undefined;

@@ -62,7 +62,7 @@ beforeAll(async () => {
         virtualAnchor: new Date(dayTimeInstant(gameDate, 'D 10:00', 'America/New_York')).toISOString(),
         realAnchor: new Date(await env.currentTimeMs()).toISOString(),
       },
-      bridge: { port: 0, maxBodyBytes: 64_000 },
+      bridge: { port: 0, maxBodyBytes: 64_000, maxMessageBytes: 16_000 },
     },
   );
   const platform = fakePlatform({ config, client: env.client });
@@ -162,6 +162,31 @@ describe('messages as they really are', () => {
     });
     const huge = await fetch(bridge.pushUrl, { method: 'POST', body: 'x'.repeat(200_000) });
     expect(huge.status).toBe(413);
+  });
+
+  test('a message that could never be a signal (nested too deep, too large) is acknowledged, not retried for days', async () => {
+    const before = (await state()).messages.received;
+    const pgs = JSON.parse(REAL_MESSAGES.find((m) => m.name === 'phase 3 player game summary')!.data) as object;
+    const deepDate = `{"game_date":${'['.repeat(6000)}${']'.repeat(6000)}}`;
+    const deepMetadata = JSON.stringify({ ...pgs, metadata: { entities: 'X' } }).replace(
+      '"X"',
+      `${'['.repeat(6000)}${']'.repeat(6000)}`,
+    );
+    const large = JSON.stringify({ ...pgs, error_message: 'x'.repeat(30_000) });
+    const answers = [
+      await push(envelope(deepDate, 'deep-date', subscription(3))),
+      await push(envelope(deepMetadata, 'deep-metadata', subscription(3))),
+      await push(envelope(large, 'large', subscription(3))),
+    ];
+    expect(answers.map((a) => [a.status, a.body.outcome])).toEqual([
+      [200, 'unusable'],
+      [200, 'unusable'],
+      [200, 'unusable'],
+    ]);
+    expect(answers[1].body.reason).toBe('the message nests deeper than 32 levels');
+    expect(answers[2].body.reason).toMatch(/^the message is \d+ bytes, over bridge.maxMessageBytes \(16000\)/);
+    expect(bridge.stats.view().byReason).toMatchObject({ too_deep: 2, too_large: 1 });
+    expect((await state()).messages.received).toBe(before);
   });
 
   test('an unreachable Temporal is the only 503 (Pub/Sub redelivers later), within the ack deadline', async () => {

@@ -94,6 +94,28 @@ describe('every real message shape is interpreted as the legacy orchestrators wo
     expect(JSON.stringify(interpretation).length).toBeLessThan(500);
   });
 
+  test('a field nested deeper than any stack can write is unusable, not thrown', () => {
+    const deep = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`) as unknown;
+    const pgs = JSON.parse(REAL_MESSAGES.find((m) => m.name === 'phase 3 player game summary')!.data) as object;
+    const interpretation = interpretMessage({ ...pgs, game_date: deep }, { subscription: subscriptionOf(3) }, catalog);
+    expect(interpretation).toMatchObject({
+      kind: 'unusable',
+      code: 'bad_date',
+      reason: expect.stringContaining('[an array of 1]'),
+    });
+  });
+
+  test('"today" or "yesterday" at a timestamp past year 9999 is no date', () => {
+    const grading = JSON.parse(REAL_MESSAGES.find((m) => m.name.startsWith('grading complete'))!.data) as object;
+    for (const target_date of ['today', 'yesterday']) {
+      const message = { ...grading, target_date, timestamp: '+010000-01-01T00:00:00+00:00' };
+      expect(interpretMessage(message, { subscription: subscriptionOf('grading') }, catalog)).toMatchObject({
+        kind: 'unusable',
+        code: 'bad_date',
+      });
+    }
+  });
+
   test('not an object: unusable', () => {
     for (const raw of [null, 42, 'text', [1, 2]])
       expect(interpretMessage(raw, undefined, catalog)).toMatchObject({ kind: 'unusable', code: 'not_an_object' });
