@@ -102,13 +102,11 @@ export function run(
   });
   if (options.configMemo)
     CliContext.validationMemo = fileValidationMemo(options.configMemo.dir, options.configMemo.stamp);
-  main(argv).then(
-    (code) => exitWhenWritten(code),
-    (err: unknown) => {
-      process.stderr.write(`gameday: ${err instanceof Error ? err.message : String(err)}\n`);
-      exitWhenWritten(EXIT.FAILING);
-    },
-  );
+  // Anything not caught where it happened (a Google client's background credential lookup rejects unobserved): one
+  // clear line, or the --json error, and exit 2, instead of Node's stack trace and exit 1 ("not complete").
+  const fatal = (err: unknown) => exitWhenWritten(new CliContext({ json: argv.includes('--json') }).reportError(err));
+  process.on('unhandledRejection', fatal);
+  main(argv).then((code) => exitWhenWritten(code), fatal);
 }
 
 if (require.main === module) run();

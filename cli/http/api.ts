@@ -46,6 +46,8 @@ export class HttpApiError extends Error {
     message: string,
     readonly httpStatus: number,
     readonly code?: number,
+    /** The namespace itself is unknown (NOT_FOUND with a NamespaceNotFoundFailure), not the workflow. */
+    readonly namespaceNotFound = false,
   ) {
     super(message);
   }
@@ -86,11 +88,16 @@ export class TemporalHttpApi {
     }
     const ok = response.status >= 200 && response.status < 300;
     if (ok) return JSON.parse(response.text) as T;
-    let error: { code?: number; message?: string } = {};
+    let error: { code?: number; message?: string; details?: { '@type'?: string }[] } = {};
     try {
       error = JSON.parse(response.text) as typeof error;
     } catch {
       // Not the API's JSON error (a proxy's page, say): the status line says what happened.
+    }
+    const namespaceNotFound = (error.details ?? []).some((d) => d['@type']?.endsWith('.NamespaceNotFoundFailure'));
+    if (namespaceNotFound) {
+      // The words of the gRPC client's NamespaceNotFoundError: the same answer over HTTP as over gRPC.
+      throw new HttpApiError(`Namespace not found: '${this.target.namespace}'`, response.status, error.code, true);
     }
     throw new HttpApiError(
       error.message ?? `HTTP ${response.status} ${response.statusText}`.trim(),

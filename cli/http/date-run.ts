@@ -148,7 +148,7 @@ export async function loadDateRunOverHttp(
       timeoutMs: timeouts.requestMs,
     });
   } catch (err) {
-    if (err instanceof HttpApiError && err.code === GRPC_NOT_FOUND) return undefined;
+    if (err instanceof HttpApiError && err.code === GRPC_NOT_FOUND && !err.namespaceNotFound) return undefined;
     throw err;
   }
   const info = description.workflowExecutionInfo;

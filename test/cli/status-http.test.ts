@@ -100,6 +100,17 @@ test('no workflow for the date: exit 4 and the same message as over gRPC', async
   expect(json.json()).toMatchObject({ exitCode: 4, gameDate: none, error: expect.stringContaining('no pipeline') });
 });
 
+test('an unknown namespace: exit 2 and the same message as over gRPC, not "no workflow"', async () => {
+  const [http, grpc] = [
+    await overHttp(['--namespace', 'no-such-ns', 'status', running]),
+    await overGrpc(['--namespace', 'no-such-ns', 'status', running]),
+  ];
+  expect(http.code).toBe(2);
+  expect(http.stderr).toBe(`gameday: Namespace not found: 'no-such-ns'\n`);
+  expect(http.stderr).toBe(grpc.stderr);
+  expect(grpc.code).toBe(2);
+});
+
 test('a malformed HTTP address: exit 3 naming the value, before any request', async () => {
   const run = await overHttp(['status', running], 'http://127.0.0.1:7243');
   expect(run.code).toBe(3);

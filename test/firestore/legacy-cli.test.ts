@@ -3,6 +3,9 @@
  * dev server and the official Firestore emulator (FIRESTORE_EMULATOR_HOST), with --json and exit codes.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { legacyActivities } from '../../activities/firestore';
@@ -113,5 +116,17 @@ describeWithEmulator('import-legacy and shadow-report', () => {
     expect((await runCli(['import-legacy', D, '--from', D, '--to', D], cliEnv)).code).toBe(3);
     expect((await runCli(['import-legacy'], cliEnv)).code).toBe(3);
     expect((await runCli(['shadow-report', '--days', 'x'], cliEnv)).code).toBe(3);
+  });
+
+  test('no Google credentials (no emulator either): exit 2 with what to set, JSON with --json', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'gameday-no-adc-'));
+    const noCredentials = { ...cliEnv, FIRESTORE_EMULATOR_HOST: '', GOOGLE_APPLICATION_CREDENTIALS: '', HOME: home };
+    const hint = /^no Google credentials for Firestore: set GOOGLE_APPLICATION_CREDENTIALS/;
+    const imported = await runCli(['import-legacy', D, '--dry-run', '--json'], noCredentials);
+    expect(imported.code).toBe(2);
+    expect(imported.json()).toEqual({ error: expect.stringMatching(hint), exitCode: 2 });
+    const report = await runCli(['shadow-report', '--days', '1'], noCredentials);
+    expect(report.code).toBe(2);
+    expect(report.stderr).toMatch(/^gameday: no Google credentials for Firestore/);
   });
 });
