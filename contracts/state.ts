@@ -69,6 +69,8 @@ export interface Phase3Progress {
   /** Gameday ran the missing processors itself (nothing arrived by the remedy time). */
   remedyTriggeredAt?: string;
   remedyProcessors?: string[];
+  /** The scheduled remedy failed (an operator's force runs it again): the next run must not run it by itself. */
+  remedyFailedAt?: string;
   missing?: string[];
 }
 
@@ -126,6 +128,11 @@ export interface StepState {
   outcome?: string;
   error?: string;
   degraded?: boolean;
+  /**
+   * What it waits for from an operator (a failed trigger): a force acts on it; the next run (continue-as-new) keeps it
+   * parked instead of running its body again, which would trigger again by itself.
+   */
+  awaitsOperator?: string;
   /** Operator restarts: each one triggers anew with a fresh idempotency key. */
   restarts: number;
   idempotencyKey?: string;
@@ -142,6 +149,8 @@ export interface StepState {
     finalGames?: number;
     totalGames?: number;
     triggeredAt?: string;
+    /** Its one re-trigger after a silent run (failure mode 7); the next run does not send another. */
+    regradedAt?: string;
     completedAt?: string;
     status?: string;
   };

@@ -115,6 +115,28 @@ describe('operator forces are applied at once, by cancelling the step, and say w
     expect(platform.alerts.map((a) => a.kind)).toContain('PHASE_FORCED');
   }, 120_000);
 
+  test('force phase 6 while phase 3 waits (overnight, 23:00): the export only; phase 3 keeps waiting, phase 4 is not released', async () => {
+    const gameDate = '2026-01-27';
+    const config = await dayConfig(days.env, gameDate, 'D 17:30');
+    const platform = fakePlatform({ config, client: days.env.client });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
+    await worker.runUntil(async () => {
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'overnight' });
+      await skipTo(days.env, handle, config, gameDate, 'D 23:00');
+      const result = await handle.executeUpdate(forcePhaseUpdate, {
+        args: [{ phase: 6, reason: 'publish results early for a partner', user: 'oncall' }],
+      });
+      expect(result.outcome).toBe('phase 6 (export) of overnight: results export at 05:00 started now');
+      await skipTo(days.env, handle, config, gameDate, 'D 23:10');
+      const steps = (await dayState(days.env, handle)).cycles.overnight.steps;
+      const phase3 = steps.find((s) => s.kind === 'phase3');
+      expect([phase3?.status, phase3?.degraded, phase3?.phase3?.decidedAt]).toEqual(['WAITING', undefined, undefined]);
+      expect(steps.find((s) => s.kind === 'phase4')?.status).toBe('WAITING');
+    });
+    expect(platform.of('runPrecomputeProcessor')).toEqual([]);
+    expect(platform.of('publishExportTrigger').map((c) => wall(c.at))).toEqual(['11:00 PM ET']);
+  }, 120_000);
+
   test('a force during a long retry restarts the call at once with a fresh idempotency key', async () => {
     const gameDate = '2026-01-23';
     const config = await dayConfig(days.env, gameDate, 'D 04:30');

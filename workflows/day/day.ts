@@ -82,6 +82,8 @@ export type CycleEnd = 'ended' | 'continue-as-new';
 
 export const WAIT_AGAIN_WHEN_A_TRACK_WAKES_PATCH = 'cycle-waits-again-when-a-track-wakes';
 export const FORCE_CANCELS_TOGETHER_PATCH = 'force-cancels-phase3-and-the-step-together';
+/** Only a force of phase 4 finishes an undecided phase 3: one of phase 5 or 6 released phase 4 that nobody asked for. */
+export const ONLY_PHASE4_FINISHES_PHASE3_PATCH = 'only-a-phase4-force-finishes-phase3';
 
 const FLUSH_TIMEOUT_MS = 120_000;
 const PAUSE_TIMEOUT_MS = 30_000;
@@ -92,6 +94,8 @@ export class Day {
   private readonly tracks = new Map<TrackName, TrackRuntime>();
   private parked = 0;
   private trackError?: unknown;
+  /** The run is handing the day to its next run: a force accepted now would be answered, then lost with the run. */
+  private ending = false;
   readonly books: Bookkeeping;
 
   constructor(
@@ -144,6 +148,12 @@ export class Day {
       step.waitingFor = undefined;
       step.waitingUntil = undefined;
     }
+  }
+
+  /** Parks a step for an operator: only a force (which cancels the step's scope) moves it on, in this run or the next. */
+  async waitForOperator(step: StepState, what: string, status: StepStatus = 'FAILED'): Promise<void> {
+    step.awaitsOperator = what;
+    await this.wait(step, what, undefined, () => false, status);
   }
 
   /**
@@ -259,12 +269,15 @@ export class Day {
           runtime.scope = scope;
           try {
             step.startedAt ??= iso(this.now());
-            await scope.run(() => body(step, force));
+            // Carried parked from the run before (no command differs for runs that never set it: no patch needed).
+            const parked = force ? undefined : step.awaitsOperator;
+            await scope.run(() => (parked ? this.waitForOperator(step, parked, step.status) : body(step, force)));
             break;
           } catch (err) {
             const pending = runtime.force;
             runtime.force = undefined;
             if (!pending || !isCancellation(err)) throw err;
+            step.awaitsOperator = undefined;
             if (pending.finish) {
               this.finishStep(step, 'DONE', `forced by ${pending.user}: ${pending.request.reason}`, true);
               pending.outcome = `${step.label} finished as forced`;
@@ -384,6 +397,7 @@ export class Day {
 
   /** Ends this run; the next one goes on with the day (the next cycle, or the same one with a short history). */
   async continueAsNew(cycle: Cycle): Promise<never> {
+    this.ending = true;
     await this.books.pause(PAUSE_TIMEOUT_MS);
     await condition(allHandlersFinished);
     this.state.cycle = cycle;
@@ -460,6 +474,7 @@ export class Day {
     }
     if (this.tracks.size === 0)
       throw new Error('the day is starting: its cycle has not begun yet; try again in a moment');
+    if (this.ending) throw new Error('the day is moving on to its next run (continue-as-new); try again in a moment');
     const target = this.forceTarget(request.phase);
     if (typeof target === 'string') throw new Error(target);
     if (target.runtime.force) throw new Error(`a force of ${target.step.label} is still being applied`);
@@ -493,7 +508,8 @@ export class Day {
     // Both scopes cancelled at once: phase 3 finishing first would wake the forced step, which could start its call.
     const together = patched(FORCE_CANCELS_TOGETHER_PATCH);
     let finishing: AppliedForce | undefined;
-    if (request.phase >= 4) {
+    const finishesPhase3 = patched(ONLY_PHASE4_FINISHES_PHASE3_PATCH) ? request.phase === 4 : request.phase >= 4;
+    if (finishesPhase3) {
       // Phase 3 is finished as forced only if its 3 -> 4 rule has not held; once it has, it keeps watching.
       const phase3 = this.tracks.get('phase3');
       if (phase3?.step && phase3.scope && !isStepFinished(phase3.step) && !phase3.step.phase3?.decidedAt) {

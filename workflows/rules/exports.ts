@@ -88,8 +88,7 @@ export async function publishExport(
       message: `${day.state.gameDate}: ${step.label} failed: ${why}`,
       fixCommand: day.fix(6, 'retry the export'),
     });
-    if (!force)
-      await day.wait(step, 'an operator: `gameday force` publishes it again', undefined, () => false, 'FAILED');
+    if (!force) await day.waitForOperator(step, 'an operator: `gameday force` publishes it again');
     return false;
   }
 }

@@ -70,13 +70,7 @@ async function grade(day: Day, step: StepState, force: AppliedForce | undefined)
         message: `${day.state.gameDate}: ${step.error}`,
         fixCommand: day.fix(5, 'retry grading'),
       });
-      await day.wait(
-        step,
-        'an operator: `gameday force --phase 5` triggers grading again',
-        undefined,
-        () => false,
-        'FAILED',
-      );
+      await day.waitForOperator(step, 'an operator: `gameday force --phase 5` triggers grading again');
       return;
     }
     grading.triggeredAt = iso(day.now());
@@ -105,7 +99,8 @@ async function grade(day: Day, step: StepState, force: AppliedForce | undefined)
       message: `${day.state.gameDate}: ${step.error}`,
       fixCommand: day.fix(5, 'grading stuck'),
     });
-    const regraded = patched(REGRADE_WHEN_STUCK_PATCH) && (await regradeOnce(day, step, graded));
+    // Once per step: a run after continue-as-new finds it already sent (its first use of the field: no patch needed).
+    const regraded = patched(REGRADE_WHEN_STUCK_PATCH) && !grading.regradedAt && (await regradeOnce(day, step, graded));
     if (!regraded) {
       await day.wait(step, 'the grading-complete message', undefined, () => graded() !== undefined, 'STUCK');
     }
@@ -132,6 +127,7 @@ async function grade(day: Day, step: StepState, force: AppliedForce | undefined)
  * needed (the STEP_STUCK alert is out). True when a completion arrived in the step's SLA after the re-trigger.
  */
 async function regradeOnce(day: Day, step: StepState, graded: () => unknown): Promise<boolean> {
+  if (step.grading) step.grading.regradedAt = iso(day.now());
   try {
     await triggerActivities.publishGradingTrigger.executeWithOptions(
       { summary: `grading re-trigger for ${day.state.gameDate} (no completion came)` },

@@ -37,7 +37,8 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
   // A force runs the remedy now; otherwise it runs once, at the remedy time (a failed one waits for an operator).
   let remedyDue = Boolean(force);
   let remedyAttempted = false;
-  let remedyFailed = false;
+  // A remedy that failed in the run before waits for an operator's force here too.
+  let remedyFailed = Boolean(step.phase3?.remedyFailedAt) && !force;
   for (;;) {
     const view = phase3View(day.state, rule, countFrom, dayFrom, window);
     step.phase3 = { ...step.phase3, ...view.progress };
@@ -73,10 +74,14 @@ async function watchPhase3(day: Day, step: StepState, force: AppliedForce | unde
       day.refresh();
     }
     // A force runs the remedy again (a fresh idempotency key) even if the scheduled one ran already.
-    if (!remedyAttempted && (remedyDue || (now >= remedyAt && !progress.remedyTriggeredAt))) {
+    if (
+      !remedyAttempted &&
+      (remedyDue || (now >= remedyAt && !progress.remedyTriggeredAt && !progress.remedyFailedAt))
+    ) {
       remedyDue = false;
       remedyAttempted = true;
       remedyFailed = !(await remedy(day, step, missing));
+      progress.remedyFailedAt = remedyFailed ? iso(day.now()) : undefined;
       continue;
     }
     // The step ends an SLA after the remedy time, but not while a partial trigger is still due.

@@ -210,7 +210,7 @@ async function runProcessors(
     message: `${day.state.gameDate} ${step.cycle}: phase 4 ${step.error}`,
     fixCommand: day.fix(4, 'retry failed precompute'),
   });
-  await day.wait(step, 'an operator: `gameday force` reruns the failed processors', undefined, () => false, 'FAILED');
+  await day.waitForOperator(step, 'an operator: `gameday force` reruns the failed processors');
 }
 
 function callOptions(day: Day, step: StepState, what: string) {
