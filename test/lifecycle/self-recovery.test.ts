@@ -73,6 +73,52 @@ test('phase 4 answered 403 until the rights come back: one PERMISSION_DENIED ale
   expect(state.alerts.some((a) => a.kind === 'STEP_FAILED')).toBe(false);
 }, 120_000);
 
+test('a phase-4 processor answering "failed" again and again: STUCK with one alert after the SLA, DONE when it succeeds', async () => {
+  const gameDate = '2026-01-30';
+  const config = await dayConfig(days.env, gameDate, 'D 04:30');
+  let failures = 8;
+  const platform = fakePlatform({
+    config,
+    client: days.env.client,
+    overrides: {
+      runPrecomputeProcessor: async (request) => {
+        if (request.className === 'MLFeatureStoreProcessor' && failures-- > 0)
+          throw ApplicationFailure.retryable(
+            'MLFeatureStoreProcessor finished with status failed',
+            'PrecomputeProcessorFailed',
+          );
+        return { processor: request.className, status: 'success', recordCount: 300 };
+      },
+    },
+  });
+  const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
+  const phase4Of = (state: Awaited<ReturnType<typeof dayState>>) =>
+    state.cycles.same_day.steps.find((s) => s.kind === 'phase4');
+  await worker.runUntil(async () => {
+    const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
+    const at = dayTimeInstant(gameDate, 'D 05:10', config.timeZone);
+    await deliver(days.env, handle, [completion(config, 3, 'upcoming_player_game_context', gameDate, at)]);
+    await skipTo(days.env, handle, config, gameDate, 'D 06:18');
+    const stuck = await dayState(days.env, handle);
+    expect(phase4Of(stuck)).toMatchObject({
+      status: 'STUCK',
+      error: 'ml_feature_store still running 15 min after it started (Temporal retries it)',
+    });
+    const alerts = stuck.alerts.filter((a) => a.phase === 4);
+    expect(alerts.map((a) => [a.kind, wall(a.raisedAt)])).toEqual([['STEP_STUCK', '6:15 AM ET']]);
+    await skipTo(days.env, handle, config, gameDate, 'D 06:40');
+    const done = await dayState(days.env, handle);
+    expect([phase4Of(done)?.status, phase4Of(done)?.error]).toEqual(['DONE', undefined]);
+    expect(done.alerts.filter((a) => a.phase === 4)).toHaveLength(1);
+    await settle(days.env, handle);
+  });
+  expect(
+    platform
+      .of('runPrecomputeProcessor')
+      .filter((c) => (c.args[0] as { className: string }).className === 'MLFeatureStoreProcessor'),
+  ).toHaveLength(9);
+}, 120_000);
+
 test('403 for the whole cycle: the step fails when no try fits before the cycle ends, as before', async () => {
   const gameDate = '2026-01-28';
   const config = await dayConfig(days.env, gameDate, 'D 04:30');

@@ -38,7 +38,7 @@ import type { ExecutionLogEvent } from '../../contracts/execution-log';
 import { realDelayUntil, realDuration, virtualNow } from '../../domain/clock';
 import type { Cycle } from '../../domain/cycles';
 import { forceCommand } from '../../domain/commands';
-import { formatTimeET } from '../../domain/dates';
+import { formatDuration, formatTimeET } from '../../domain/dates';
 import { deriveStatus, isStepFinished, summaryLine } from '../../domain/day-summary';
 import { interpretMessage, type Delivery } from '../../domain/messages';
 import { PHASE_NAMES, phaseLabel, type PhaseNumber } from '../../domain/phases';
@@ -148,6 +148,39 @@ export class Day {
       step.waitingFor = undefined;
       step.waitingUntil = undefined;
     }
+  }
+
+  /**
+   * Awaits a step's call. One that runs past the phase's SLA (Temporal retrying it, a processor answering "failed"
+   * again and again) makes the step STUCK with one alert, and is awaited on: never silent, never cut short.
+   */
+  async alertWhenSlow<T>(step: StepState, call: Promise<T>, what: string): Promise<T> {
+    let settled = false;
+    // Both outcomes handled here: a rejection while the timer runs is not an unhandled one.
+    const outcome = call.then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    void outcome.then(() => (settled = true));
+    const sla = this.settings.slaMs[step.phase];
+    const earlierError = step.error;
+    if (!(await condition(() => settled, Math.max(1, Math.ceil(this.real(sla)))))) {
+      step.status = 'STUCK';
+      step.error = `${what} still running ${formatDuration(sla)} after it started (Temporal retries it)`;
+      this.alert('STEP_STUCK', {
+        step,
+        message: `${this.state.gameDate} ${step.cycle}: ${step.label}: ${step.error}`,
+        fixCommand: `temporal workflow describe --workflow-id ${this.state.workflowId} (its pending activity says why)`,
+      });
+      this.refresh();
+    }
+    const result = await outcome;
+    if (step.status === 'STUCK') {
+      step.status = 'RUNNING';
+      step.error = earlierError;
+    }
+    if (!result.ok) throw result.error;
+    return result.value;
   }
 
   /** Parks a step for an operator: only a force (which cancels the step's scope) moves it on, in this run or the next. */

@@ -20,6 +20,9 @@ import { phase3Decided } from './phase3';
 
 const HEARTBEAT_MARGIN_MS = 60_000;
 
+/** A processor call past the phase's SLA makes the step STUCK with an alert (it was RUNNING, silent, for 2 h). */
+export const STUCK_WHILE_RUNNING_PATCH = 'phase4-stuck-alert-while-a-call-runs';
+
 export function phase4Track(day: Day, cycle: Cycle): () => Promise<void> {
   const steps = day.state.cycles[cycle].steps.filter((s) => s.kind === 'phase4' || s.kind === 'feature-refresh');
   return () =>
@@ -31,6 +34,7 @@ export function phase4Track(day: Day, cycle: Cycle): () => Promise<void> {
 async function mainRun(day: Day, step: StepState, force: AppliedForce | undefined): Promise<void> {
   // Asked here, long before the trigger: a patch's first use upserts a search attribute, kept off the trigger's task.
   const gateMayRideFirstCall = patched(GATE_WITH_FIRST_CALL_PATCH);
+  const watched = patched(STUCK_WHILE_RUNNING_PATCH);
   const overnight = step.cycle === 'overnight';
   // A day started after the overnight recompute's latest time (a backfill) still gives phase 3 an hour.
   const dueAt = overnight ? day.catchUp(Date.parse(step.dueAt), 2 * day.settings.cycleGraceMs) : Date.parse(step.dueAt);
@@ -75,7 +79,7 @@ async function mainRun(day: Day, step: StepState, force: AppliedForce | undefine
     await passDataGate(day, step, force);
     if ((await claimBeforeTrigger(day, step, force)) === 'skip') return;
   }
-  await runProcessors(day, step, [], degraded, because, gateWithFirstCall);
+  await runProcessors(day, step, [], degraded, because, gateWithFirstCall, watched);
 }
 
 async function featureRefresh(
@@ -97,8 +101,9 @@ async function featureRefresh(
       return;
     }
   }
+  const watched = patched(STUCK_WHILE_RUNNING_PATCH);
   const processors = day.settings.lifecycle.same_day.featureRefresh.processors;
-  await runProcessors(day, step, processors, true);
+  await runProcessors(day, step, processors, true, undefined, false, watched);
 }
 
 /**
@@ -114,6 +119,7 @@ async function runProcessors(
   skipDependencyCheck: boolean,
   because?: string,
   gated = false,
+  watched = false,
 ): Promise<void> {
   let gatePending = gated;
   const specs = day.settings.precompute.filter((p) => only.length === 0 || only.includes(p.name));
@@ -135,17 +141,18 @@ async function runProcessors(
     day.refresh();
     try {
       const run: PrecomputeRun = { ...day.triggerIds(step, spec.name), className: spec.className, skipDependencyCheck };
-      const result = gatePending
-        ? await callBehindDataGate(day, step, (gate) =>
+      const call = gatePending
+        ? callBehindDataGate(day, step, (gate) =>
             precomputeActivity.runPrecomputeProcessorBehindGate.executeWithOptions(
               callOptions(day, step, `data gate, then phase 4 ${spec.name}`),
               [{ gate, run }],
             ),
           )
-        : await precomputeActivity.runPrecomputeProcessor.executeWithOptions(
-            callOptions(day, step, `phase 4 ${spec.name}`),
-            [run],
-          );
+        : precomputeActivity.runPrecomputeProcessor.executeWithOptions(callOptions(day, step, `phase 4 ${spec.name}`), [
+            run,
+          ]);
+      // A call behind the data gate is not watched: a blocked gate has its own alert (GATE_FAILED) after the SLA.
+      const result = watched && !gatePending ? await day.alertWhenSlow(step, call, spec.name) : await call;
       gatePending = false;
       const at = iso(day.now());
       const index = results.findIndex((r) => r.processor === spec.name);
@@ -201,7 +208,7 @@ async function runProcessors(
     return;
   }
   if (forbidden.length && (await waitForInvokerRights(day, step, 'precompute', forbidden))) {
-    return runProcessors(day, step, only, skipDependencyCheck, because);
+    return runProcessors(day, step, only, skipDependencyCheck, because, false, watched);
   }
   step.status = 'FAILED';
   step.error = `${done}/${specs.length} done; ${what}: ${step.error ?? ''}`.trim();
