@@ -35,6 +35,10 @@ export function toCliError(err: unknown, address?: string): CliError {
     });
   }
   if (error.name === 'ConfigError') return usageError(error.message);
+  const scheduleId = (error as { scheduleId?: string }).scheduleId;
+  if (error.name === 'ScheduleNotFoundError' && scheduleId) {
+    return notFound(`schedule ${scheduleId} does not exist: run \`gameday schedule apply\``, { scheduleId });
+  }
   if (/Could not load the default credentials/.test(error.message)) {
     return failing(
       'no Google credentials for Firestore: set GOOGLE_APPLICATION_CREDENTIALS, run `gcloud auth application-default login`, or set FIRESTORE_EMULATOR_HOST for the emulator',

@@ -18,10 +18,17 @@ function stepDetails(step: StepState, state: DayState, timeZone?: string): strin
   const lines: string[] = [];
   if (step.phase3) {
     const p = step.phase3;
+    const countFrom = Date.parse(state.cycles[step.cycle].countFrom);
     for (const name of p.expected) {
-      const runs = state.processors[`3:${name}`]?.runs ?? [];
-      const counted = runs.find((r) => r.status === 'success' || r.status === 'partial');
-      const mark = p.complete.includes(name) ? 'complete' : 'MISSING';
+      const runs = (state.processors[`3:${name}`]?.runs ?? [])
+        .filter((r) => r.status === 'success' || r.status === 'partial')
+        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      const complete = p.complete.includes(name);
+      // The run this cycle counted: its first since the cycle's window opened, or (carried over) the latest before.
+      const counted = complete
+        ? (runs.find((r) => Date.parse(r.at) >= countFrom) ?? runs.filter((r) => Date.parse(r.at) < countFrom).at(-1))
+        : undefined;
+      const mark = complete ? 'complete' : 'MISSING';
       const extra = counted
         ? ` (${time(counted.at, timeZone)}${counted.recordCount !== undefined ? `, ${counted.recordCount} records` : ''})`
         : '';

@@ -4,11 +4,16 @@ import { signalDate } from '../../clients/pipeline-client';
 import type { GamedayConfig } from '../../config/schema';
 import { bridgeToday } from '../../bridge/today';
 import { routeMessage } from '../../bridge/route';
+import { pipelineStateQuery } from '../../contracts/workflow-api';
 import { clockFrom, virtualNow } from '../../domain/clock';
+import { pipelineWorkflowId } from '../../domain/run-settings';
 import { interpretMessage, MESSAGE_STATUSES } from '../../domain/messages';
 import { parseDate, parseInteger, parsePhase } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
 import { refused, usageError } from '../errors';
+
+/** How long `complete` asks the running day for its clock (a day without a worker does not answer). */
+const DAY_CLOCK_QUERY_MS = 3000;
 
 type MessagePhaseNumber = 1 | 2 | 3 | 4 | 5;
 const MESSAGE_PHASE_OF: Record<MessagePhaseNumber, string> = {
@@ -71,8 +76,23 @@ export const completeCommand: CommandModule = {
         const { phase: processorPhase, spec } = findProcessor(ctx.config, args[1], phase);
         const executionId = randomUUID().slice(0, 8);
         // Stamped in the day's time (the wall clock in production): a cycle counts the completions published in it.
+        // The running day's own clock first (`npm start`'s stack compresses it in its process), else the config's.
+        const client = await ctx.client();
+        const dayClock = await client
+          .withDeadline(Date.now() + DAY_CLOCK_QUERY_MS, () =>
+            client.workflow
+              .getHandle(pipelineWorkflowId(ctx.config.temporal.workflowIdPrefix, gameDate))
+              .query(pipelineStateQuery),
+          )
+          .then(
+            (state) => state.clock,
+            () => undefined,
+          );
         const realNow = Date.now();
-        const dayNow = virtualNow(clockFrom({ scale: ctx.config.timeScale, ...ctx.config.clock }, realNow), realNow);
+        const dayNow = virtualNow(
+          dayClock ?? clockFrom({ scale: ctx.config.timeScale, ...ctx.config.clock }, realNow),
+          realNow,
+        );
         const message = {
           processor_name: processorPhase === 1 ? spec.name : spec.className,
           phase: MESSAGE_PHASE_OF[processorPhase],
@@ -97,14 +117,23 @@ export const completeCommand: CommandModule = {
             `the message would not count: ${'reason' in interpretation ? interpretation.reason : interpretation.kind}`,
           );
         const route = routeMessage(interpretation, bridgeToday(ctx.config), ctx.config.bridge.startWindowDays);
-        const client = await ctx.client();
         const result = await signalDate(client, ctx.config, gameDate, message, delivery, {
           start: route.action === 'start-or-signal',
           startedBy: `gameday complete by ${ctx.user}`,
         });
         if (!result.delivered) {
+          // Outside the start window a plain signal is sent, which cannot tell a closed day from none: describe says.
+          const closed =
+            result.reason === 'closed' ||
+            (await client.workflow
+              .getHandle(result.workflowId)
+              .describe()
+              .then(
+                () => true,
+                () => false,
+              ));
           throw refused(
-            result.reason === 'closed'
+            closed
               ? `the day of ${gameDate} is over (workflow ${result.workflowId} closed): nothing was delivered; use \`gameday rerun\``
               : `no workflow runs for ${gameDate} and this completion does not start one: nothing was delivered; use \`gameday start ${gameDate}\` first`,
             { gameDate, workflowId: result.workflowId },

@@ -9,6 +9,7 @@ import type { PhaseNumber } from '../../domain/phases';
 import { parseDate, parsePhase, requireReason } from '../args';
 import { action, withCommon, type CommandModule } from '../command';
 import { notFound, refused, usageError } from '../errors';
+import { EXIT } from '../exit-codes';
 import { loadDateRun } from '../pipeline';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -121,7 +122,8 @@ export const resetCommand: CommandModule = {
         });
         const eventId = Number(point.eventId);
         const newRun = client.workflow.getHandle(run.workflowId, response.runId);
-        await newRun
+        // A run that closes at once (a closed day reset to its last task) takes no update: say so, exit 1.
+        const recordError = await newRun
           .executeUpdate(recordActionUpdate, {
             args: [
               {
@@ -138,7 +140,10 @@ export const resetCommand: CommandModule = {
               },
             ],
           })
-          .catch((err: Error) => ctx.note(`the reset is done, but recording it in the day failed: ${err.message}`));
+          .then(
+            () => undefined,
+            (err: Error) => err.message,
+          );
         const link = ctx.uiLink(run.workflowId, response.runId);
         ctx.print(
           [
@@ -148,6 +153,7 @@ export const resetCommand: CommandModule = {
             ...(discarded.length
               ? [`Operator actions after the reset point, kept in the record: ${discarded.length}`]
               : []),
+            ...(recordError ? [`Not in the day's record: recording the reset failed: ${recordError}`] : []),
             `UI: ${link}`,
           ],
           {
@@ -159,8 +165,11 @@ export const resetCommand: CommandModule = {
             eventId,
             reason: fullReason,
             uiUrl: link,
+            recorded: !recordError,
+            ...(recordError ? { recordError } : {}),
           },
         );
+        return recordError ? EXIT.DEGRADED : EXIT.OK;
       }),
     );
   },

@@ -597,6 +597,11 @@ describe('health: yesterday, today and tomorrow; workers; services; schedules', 
           message: 'missing: `gameday schedule apply` creates it',
         })),
       );
+      const notThere = await cli(file, ['schedule', 'trigger', 'self-heal']);
+      expect(notThere.code).toBe(4);
+      expect(notThere.stderr).toBe(
+        `gameday: schedule ${PREFIX}schedule-self-heal does not exist: run \`gameday schedule apply\`\n`,
+      );
       expect((await cli(file, ['schedule', 'apply'])).code).toBe(0);
       expect((await cli(file, ['schedule', 'pause', 'daily-summary', '--reason', 'mail server moving'])).code).toBe(0);
       const paused = await cli(file, ['health', B.overnight, '--json']);
@@ -806,7 +811,9 @@ describe('force: applied at once, reported as the workflow applied it', () => {
 
 describe('complete: a completion delivered by hand, as the bridge delivers it', () => {
   test('counted for the cycle that waits for it (the message the platform would publish, from the config)', async () => {
-    const run = await cli(wA, [
+    // The CLI's config without the day's clock (as against `npm start`'s stack): the running day's clock stamps it.
+    const withoutClock = writeCliConfig({ ...wA.overrides, clock: {} });
+    const run = await cli(withoutClock, [
       'complete',
       A.overnight,
       'player_game_summary',
@@ -865,6 +872,9 @@ describe('complete: a completion delivered by hand, as the bridge delivers it', 
     expect(far.code).toBe(5);
     expect(far.stderr).toMatch(`no workflow runs for ${A.unstarted} and this completion does not start one`);
     await expect(handleOf(A.unstarted).describe()).rejects.toThrow(/not found/i);
+    const over = await cli(wA, ['complete', A.gaps, 'player_game_summary']);
+    expect(over.code).toBe(5);
+    expect(over.stderr).toMatch(`the day of ${A.gaps} is over (workflow ${PREFIX}${A.gaps} closed)`);
   });
 });
 
