@@ -76,23 +76,10 @@ export const completeCommand: CommandModule = {
         const { phase: processorPhase, spec } = findProcessor(ctx.config, args[1], phase);
         const executionId = randomUUID().slice(0, 8);
         // Stamped in the day's time (the wall clock in production): a cycle counts the completions published in it.
-        // The running day's own clock first (`npm start`'s stack compresses it in its process), else the config's.
-        const client = await ctx.client();
-        const dayClock = await client
-          .withDeadline(Date.now() + DAY_CLOCK_QUERY_MS, () =>
-            client.workflow
-              .getHandle(pipelineWorkflowId(ctx.config.temporal.workflowIdPrefix, gameDate))
-              .query(pipelineStateQuery),
-          )
-          .then(
-            (state) => state.clock,
-            () => undefined,
-          );
+        // Checked on the config's clock before connecting; then the running day's own clock (`npm start`'s stack
+        // compresses it in its process) stamps it.
         const realNow = Date.now();
-        const dayNow = virtualNow(
-          dayClock ?? clockFrom({ scale: ctx.config.timeScale, ...ctx.config.clock }, realNow),
-          realNow,
-        );
+        const dayNow = virtualNow(clockFrom({ scale: ctx.config.timeScale, ...ctx.config.clock }, realNow), realNow);
         const message = {
           processor_name: processorPhase === 1 ? spec.name : spec.className,
           phase: MESSAGE_PHASE_OF[processorPhase],
@@ -117,6 +104,18 @@ export const completeCommand: CommandModule = {
             `the message would not count: ${'reason' in interpretation ? interpretation.reason : interpretation.kind}`,
           );
         const route = routeMessage(interpretation, bridgeToday(ctx.config), ctx.config.bridge.startWindowDays);
+        const client = await ctx.client();
+        const dayClock = await client
+          .withDeadline(Date.now() + DAY_CLOCK_QUERY_MS, () =>
+            client.workflow
+              .getHandle(pipelineWorkflowId(ctx.config.temporal.workflowIdPrefix, gameDate))
+              .query(pipelineStateQuery),
+          )
+          .then(
+            (state) => state.clock,
+            () => undefined,
+          );
+        if (dayClock) message.timestamp = new Date(virtualNow(dayClock, Date.now())).toISOString();
         const result = await signalDate(client, ctx.config, gameDate, message, delivery, {
           start: route.action === 'start-or-signal',
           startedBy: `gameday complete by ${ctx.user}`,

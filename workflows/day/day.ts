@@ -169,8 +169,8 @@ export class Day {
       step.error = `${what} still running ${formatDuration(sla)} after it started (Temporal retries it)`;
       this.alert('STEP_STUCK', {
         step,
-        message: `${this.state.gameDate} ${step.cycle}: ${step.label}: ${step.error}`,
-        fixCommand: `temporal workflow describe --workflow-id ${this.state.workflowId} (its pending activity says why)`,
+        message: `${this.state.gameDate} ${step.cycle}: ${step.label}: ${step.error}; its pending activity says why`,
+        fixCommand: `temporal workflow describe --workflow-id ${this.state.workflowId}`,
       });
       this.refresh();
     }
