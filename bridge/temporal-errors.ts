@@ -8,18 +8,17 @@ import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 const PERMANENT_CODES = new Set([3 /* INVALID_ARGUMENT */]);
 const THROTTLED = 8; /* RESOURCE_EXHAUSTED */
 
+/** The error's message with its cause's (the client's "Failed to signalWithStart Workflow" says why only there). */
+export function temporalErrorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? err.cause.message : undefined;
+  return cause && !err.message.includes(cause) ? `${err.message}: ${cause}` : err.message;
+}
+
 /**
  * How a failed Temporal call should be answered: `transient` (503: Pub/Sub redelivers later), `throttled` (429),
  * or `permanent` (the message can never be delivered as it is: acknowledge it and record why).
  */
-/** The error's message with its cause's (the client's "Failed to signalWithStart Workflow" says why only there). */
-export function temporalErrorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const error = err;
-  const cause = error.cause instanceof Error ? error.cause.message : undefined;
-  return cause && !error.message.includes(cause) ? `${error.message}: ${cause}` : error.message;
-}
-
 export function temporalErrorKind(err: unknown): 'transient' | 'throttled' | 'permanent' {
   const grpc = isGrpcServiceError(err)
     ? err
