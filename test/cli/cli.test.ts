@@ -879,6 +879,12 @@ describe('complete: a completion delivered by hand, as the bridge delivers it', 
 });
 
 describe('reset: the current cycle again from a phase, with the record kept', () => {
+  test('a closed day reset to its last task: its new run ends at once and takes no record; exit 1 says so', async () => {
+    const run = await cli(wA, ['reset', A.gaps, '--to', 'last-task', '--reason', 'replay the end', '--json']);
+    expect(run.code).toBe(1);
+    expect(run.json()).toMatchObject({ recorded: false, recordError: expect.any(String), target: 'last-task' });
+  });
+
   test('a phase that has not started in this cycle is refused (exit 5)', async () => {
     const run = await cli(wA, ['reset', A.overnight, '--to', '4', '--reason', 'x']);
     expect(run.code).toBe(5);
