@@ -72,9 +72,13 @@ async function untilClosed(env: TestWorkflowEnvironment, handle: DayHandle): Pro
   await dayResult(env, handle).catch(() => undefined);
 }
 
-/** Phase 3's morning completion: the upcoming player context, stamped 05:30. `idPrefix` names its message ID. */
-function deliverPlayerContext({ env, handle, config, gameDate }: RecordedDay, idPrefix: string): Promise<void> {
-  const message = completion(config, 3, 'upcoming_player_game_context', gameDate, at(config, gameDate, 'D 05:30'));
+/** Phase 3's morning completion: the upcoming player context, stamped `time`. `idPrefix` names its message ID. */
+function deliverPlayerContext(
+  { env, handle, config, gameDate }: RecordedDay,
+  idPrefix: string,
+  time = 'D 05:30',
+): Promise<void> {
+  const message = completion(config, 3, 'upcoming_player_game_context', gameDate, at(config, gameDate, time));
   return deliver(env, handle, [message], idPrefix);
 }
 
@@ -288,7 +292,83 @@ const SCENARIOS: Record<string, Scenario> = {
       await untilClosed(env, handle);
     },
   },
+  'phase4-watch-fired': {
+    description:
+      'a phase-4 processor answers "failed" for 20 minutes: the call stays awaited, the step STUCK with one alert, then DONE',
+    gameDate: '2026-01-30',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    platform: {
+      overrides: {
+        runPrecomputeProcessor: async (request) => {
+          if (request.className === 'MLFeatureStoreProcessor' && featureStore.failures-- > 0)
+            throw ApplicationFailure.retryable(
+              'MLFeatureStoreProcessor finished with status failed',
+              'PrecomputeProcessorFailed',
+            );
+          return { processor: request.className, status: 'success', recordCount: 300 };
+        },
+      },
+    },
+    async drive(day) {
+      featureStore.failures = 8;
+      await deliverPlayerContext(day, 'upgc', 'D 05:10');
+      await skipTo(day.env, day.handle, day.config, day.gameDate, 'D 06:40');
+      await settle(day.env, day.handle);
+      await day.handle.terminate('recorded');
+    },
+  },
+  'parked-across-runs': {
+    description:
+      'phase 4 fails for good, the run continues as new: the step stays parked for an operator, whose force reruns it',
+    gameDate: '2026-01-29',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    config: { limits: { historyEvents: 200, messageIds: 50 } },
+    platform: {
+      overrides: {
+        runPrecomputeProcessor: async (request) => {
+          if (request.className === 'MLFeatureStoreProcessor' && featureStore.failures > 0)
+            throw ApplicationFailure.nonRetryable('feature store rejected', 'PlatformRejected');
+          return { processor: request.className, status: 'success', recordCount: 300 };
+        },
+      },
+    },
+    async drive(day) {
+      const { env, handle, config, gameDate } = day;
+      featureStore.failures = 1;
+      await deliverPlayerContext(day, 'upgc', 'D 05:10');
+      await skipTo(env, handle, config, gameDate, 'D 06:20');
+      const late = completion(config, 2, 'nbac_gamebook_player_stats', gameDate, at(config, gameDate, 'D 02:00'));
+      for (let i = 0; i < 150; i++) await deliver(env, handle, [{ ...late, execution_id: `late-${i}` }], `late-${i}`);
+      await skipTo(env, handle, config, gameDate, 'D 06:40');
+      featureStore.failures = 0;
+      await env.client.workflow.getHandle(handle.workflowId).executeUpdate(forcePhaseUpdate, {
+        args: [{ phase: 4, reason: 'feature store fixed', user: 'oncall' }],
+      });
+      await skipTo(env, handle, config, gameDate, 'D 06:50');
+      await settle(env, handle);
+      await env.client.workflow.getHandle(handle.workflowId).terminate('recorded');
+    },
+  },
+  'export-forced-early': {
+    description: 'phase 6 forced at 23:00 while phase 3 still waits: the export runs, phase 4 is not released',
+    gameDate: '2026-01-27',
+    startsAt: 'D 17:30',
+    input: { cycle: 'overnight' },
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D 23:00');
+      await handle.executeUpdate(forcePhaseUpdate, {
+        args: [{ phase: 6, reason: 'publish results early for a partner', user: 'oncall' }],
+      });
+      await skipTo(env, handle, config, gameDate, 'D 23:10');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
 };
+
+const featureStore = { failures: 0 };
 
 const refusals = { left: 0 };
 
