@@ -207,8 +207,18 @@ export const DEFAULT_CONFIG = {
       },
       /** The phase-4 recompute runs when phase 3 is in, and at the latest then (degraded). */
       phase4LatestAt: 'D+1 07:00',
-      /** Grading once every game is Final, checked every `everyMinutes` in this window. */
-      grading: { firstCheckAt: 'D+1 00:00', lastCheckAt: 'D+1 02:45', everyMinutes: 15 },
+      /**
+       * Grading once every game is Final, checked every `everyMinutes` in this window. A run that could not grade yet
+       * (auto_heal_pending: the function re-runs player_game_summary itself; skipped with predictions: no actual
+       * results) is triggered again once player_game_summary completes again, or `waitMinutes` after it at the
+       * latest, up to `times` times (the legacy grading jobs at 02:30 and 07:00 did this on the clock).
+       */
+      grading: {
+        firstCheckAt: 'D+1 00:00',
+        lastCheckAt: 'D+1 02:45',
+        everyMinutes: 15,
+        retryUngraded: { times: 2, waitMinutes: 90 },
+      },
       resultsExportAt: 'D+1 05:00',
       /** Anything of D not graded or not computed is reported; then the date's workflow ends. */
       gapCheckAt: 'D+1 09:00',

@@ -49,6 +49,10 @@ const lifecycle = z.strictObject({
       firstCheckAt: dayTime,
       lastCheckAt: dayTime,
       everyMinutes: z.number().int().min(1).max(240),
+      retryUngraded: z.strictObject({
+        times: z.number().int().min(0).max(10),
+        waitMinutes: z.number().int().min(1).max(720),
+      }),
     }),
     resultsExportAt: dayTime,
     gapCheckAt: dayTime,

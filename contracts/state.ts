@@ -117,6 +117,8 @@ export interface StepState {
   /** grading: its last regular check and the interval between checks. */
   lastCheckAt?: string;
   everyMs?: number;
+  /** grading: how often, and how long at most after a run that could not grade yet, it is triggered again. */
+  retryUngraded?: { times: number; waitMs: number };
   startedAt?: string;
   /** When its trigger succeeded (never set unless it did). */
   triggeredAt?: string;
@@ -151,6 +153,9 @@ export interface StepState {
     triggeredAt?: string;
     /** Its one re-trigger after a silent run (failure mode 7); the next run does not send another. */
     regradedAt?: string;
+    /** Its re-triggers after runs that could not grade yet (auto_heal_pending, skipped), and the last such run's time. */
+    retries?: number;
+    ungradedAt?: string;
     completedAt?: string;
     status?: string;
   };
@@ -186,6 +191,8 @@ export interface ProcessorRun {
   /** Gameday's own phase-4 call (its answer), or a completion message. */
   source: 'message' | 'gameday';
   error?: string;
+  /** The message's own status where it says more than `status` (grading: auto_heal_pending, skipped). */
+  reportedStatus?: string;
 }
 
 /** What the day heard of one processor (newest runs first, a few kept). */

@@ -41,6 +41,8 @@ export interface PlannedStep {
   /** grading: the last check and the interval between checks. */
   until?: number;
   everyMs?: number;
+  /** grading: how often, and how long at most after a run that could not grade yet, it is triggered again. */
+  retryUngraded?: { times: number; waitMs: number };
 }
 
 export interface CyclePlan {
@@ -94,7 +96,12 @@ export interface LifecycleSpec {
     endsAt: string;
     phase3: PhaseThreeSpec;
     phase4LatestAt: string;
-    grading: { firstCheckAt: string; lastCheckAt: string; everyMinutes: number };
+    grading: {
+      firstCheckAt: string;
+      lastCheckAt: string;
+      everyMinutes: number;
+      retryUngraded: { times: number; waitMinutes: number };
+    };
     resultsExportAt: string;
     gapCheckAt: string;
   };
@@ -196,6 +203,10 @@ export function planDay(gameDate: string, spec: LifecycleSpec, timeZone: string)
       ),
       until: at(o.grading.lastCheckAt),
       everyMs: o.grading.everyMinutes * 60_000,
+      retryUngraded: {
+        times: o.grading.retryUngraded.times,
+        waitMs: o.grading.retryUngraded.waitMinutes * 60_000,
+      },
     },
     step(
       'overnight',

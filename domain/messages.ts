@@ -85,7 +85,15 @@ export type Interpretation =
       correlationId?: string;
       error?: string;
     }
-  | { kind: 'grading'; gameDate: string; status: string; at: string; gradedCount?: number; executionId: string }
+  | {
+      kind: 'grading';
+      gameDate: string;
+      status: string;
+      at: string;
+      gradedCount?: number;
+      predictionsFound?: number;
+      executionId: string;
+    }
   | { kind: 'export'; gameDate?: string; status: string; at: string; exportTypes: string[]; executionId: string }
   | { kind: 'ignored'; code: IgnoredCode; reason: string; gameDate?: string; phase?: PhaseNumber; processor?: string }
   | { kind: 'unusable'; code: UnusableCode; reason: string; gameDate?: string; phase?: PhaseNumber };
@@ -103,6 +111,10 @@ function preview(value: unknown): string {
   } catch {
     return Array.isArray(value) ? `[an array of ${value.length}]` : `[${typeof value}]`;
   }
+}
+
+function finiteNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -171,14 +183,14 @@ export function interpretMessage(
           reason: `grading message with target_date ${shown(message.target_date)}`,
         };
       }
-      const graded = message.graded_count;
       return {
         kind: 'grading',
         gameDate,
         status,
         at: publishedAt,
         executionId: executionId || `${gameDate}:${publishedAt}`,
-        gradedCount: typeof graded === 'number' && Number.isFinite(graded) ? graded : undefined,
+        gradedCount: finiteNumber(message.graded_count),
+        predictionsFound: finiteNumber(message.predictions_found),
       };
     }
     const types = Array.isArray(message.export_types) ? message.export_types.filter((t) => typeof t === 'string') : [];
@@ -270,7 +282,7 @@ export function interpretMessage(
     executionId: executionId || `${processor}:${publishedAt}`,
     at: publishedAt,
     recordCount: typeof recordCount === 'number' ? recordCount : undefined,
-    completionPct: typeof pct === 'number' && Number.isFinite(pct) ? pct : undefined,
+    completionPct: finiteNumber(pct),
     triggerSource: stringOrUndefined(message.trigger_source),
     correlationId: stringOrUndefined(message.correlation_id),
     error: stringOrUndefined(message.error_message)?.slice(0, 300),

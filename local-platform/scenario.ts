@@ -89,7 +89,11 @@ export interface Scenario {
   processors?: Record<string, ProcessorScenario>;
   coordinator?: CoordinatorScenario;
   export?: { http500Times?: number };
-  grading?: { status?: string };
+  /**
+   * `status`: every grading run's status. `missingActualsRuns`: the first N gradings of each date find no actual
+   * results; the function re-runs player_game_summary itself (its completion follows) and answers auto_heal_pending.
+   */
+  grading?: { status?: string; missingActualsRuns?: number };
   noise?: NoiseScenario;
   /** Pub/Sub push delivery: `duplicateDelivery` delivers every message N times (at least once; duplicate subscriptions). */
   publish?: { duplicateDelivery?: boolean | number; delayMs?: number; outOfOrder?: boolean };
@@ -136,7 +140,7 @@ export const scenarioSchema = z.strictObject({
     })
     .optional(),
   export: z.strictObject({ http500Times: count.optional() }).optional(),
-  grading: z.strictObject({ status: z.string().min(1).optional() }).optional(),
+  grading: z.strictObject({ status: z.string().min(1).optional(), missingActualsRuns: count.optional() }).optional(),
   noise: z
     .strictObject({
       untracked: z.boolean().optional(),

@@ -366,6 +366,31 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.terminate('recorded');
     },
   },
+  'grading-auto-heal': {
+    description:
+      'grading finds no actual results (auto_heal_pending); player_game_summary completes again; graded on the re-trigger',
+    gameDate: '2026-02-03',
+    startsAt: 'D 22:30',
+    input: { cycle: 'overnight' },
+    platform: { gradingStatuses: ['auto_heal_pending'] },
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D 23:00');
+      const phase3 = config.lifecycle.overnight.phase3.expected;
+      const stamp = at(config, gameDate, 'D 23:00');
+      await deliver(
+        env,
+        handle,
+        phase3.map((n) => completion(config, 3, n, gameDate, stamp)),
+        'all',
+      );
+      await skipTo(env, handle, config, gameDate, 'D+1 01:00');
+      const healed = completion(config, 3, 'player_game_summary', gameDate, at(config, gameDate, 'D+1 01:00'));
+      await deliver(env, handle, [healed], 'healed');
+      await skipTo(env, handle, config, gameDate, 'D+1 01:30');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
 };
 
 const featureStore = { failures: 0 };

@@ -6,6 +6,7 @@ import type { GradingEvent } from '../events';
 import { badRequest, json, parseBody, type Route } from '../http';
 import { pyFloat } from '../python-json';
 import { gamesFor } from '../schedule';
+import { executeRun } from '../runs';
 import { background } from '../timers';
 import { decodeTriggerEnvelope, envelopeSchema } from './trigger-envelope';
 
@@ -20,11 +21,13 @@ const GRADING_TIME_MS = 5 * 60_000;
 
 /**
  * `POST {gradingPushUrl}`: the `phase5b-grading` function's push endpoint (topic `nba-grading-trigger`). Grades the
- * date's predictions and publishes its result on `nba-grading-complete` (status success, or skipped when there is
- * nothing to grade). `target_date` words resolve in UTC, as the real function does.
+ * date's predictions and publishes its result on `nba-grading-complete`: success; skipped when there is nothing to
+ * grade; auto_heal_pending when the scenario's `missingActualsRuns` says the actual results are missing (the function
+ * then re-runs player_game_summary itself). `target_date` words resolve in UTC, as the real function does.
  */
 export function gradingRoutes(ctx: PlatformContext, path: string): Route[] {
   const seen = new Set<string>();
+  const gradingsByDate = new Map<string, number>();
   return [
     {
       method: 'POST',
@@ -55,11 +58,17 @@ export function gradingRoutes(ctx: PlatformContext, path: string): Route[] {
         });
         if (duplicate) return json(204, undefined);
         const correlationId = trigger.correlation_id ?? 'scheduled';
+        const attempt = (gradingsByDate.get(targetDate) ?? 0) + 1;
+        gradingsByDate.set(targetDate, attempt);
         background(async () => {
           await ctx.timers.sleepDay(GRADING_TIME_MS);
+          const scenario = ctx.scenario();
           const predicted = ctx.batches.predictedPlayers(targetDate);
-          const games = gamesFor(targetDate, ctx.scenario(), ctx.now());
-          const status = ctx.scenario().grading?.status ?? (predicted > 0 ? 'success' : 'skipped');
+          const games = gamesFor(targetDate, scenario, ctx.now());
+          const healing = predicted > 0 && attempt <= (scenario.grading?.missingActualsRuns ?? 0);
+          if (healing) rerunPlayerSummary(ctx, targetDate);
+          const status =
+            scenario.grading?.status ?? (healing ? 'auto_heal_pending' : predicted > 0 ? 'success' : 'skipped');
           ctx.publisher.publish(ctx.config.topics.gradingComplete, {
             processor_name: 'Phase5BGrading',
             phase: 'phase_5b_grading',
@@ -73,8 +82,8 @@ export function gradingRoutes(ctx: PlatformContext, path: string): Route[] {
             mae: pyFloat(4.87),
             bias: pyFloat(-0.31),
             recommendation_accuracy: pyFloat(54.2),
-            auto_heal_attempted: false,
-            auto_heal_retries: 0,
+            auto_heal_attempted: healing,
+            auto_heal_retries: healing ? 0 : null,
             auto_heal_error: null,
             auto_heal_status_code: null,
             validation_passed: games.every((g) => g.game_status === 3),
@@ -88,4 +97,15 @@ export function gradingRoutes(ctx: PlatformContext, path: string): Route[] {
       },
     },
   ];
+}
+
+/** The grading function's auto-heal: phase 3's player_game_summary for the date, run again (it publishes as usual). */
+function rerunPlayerSummary(ctx: PlatformContext, gameDate: string): void {
+  const spec = ctx.config.processors[3].find((p) => p.name === 'player_game_summary');
+  if (!spec) return;
+  const scenario = ctx.scenario();
+  background(
+    () => executeRun(ctx, { phase: 3, spec, gameDate, cause: 'grading auto-heal', suppressPublish: false, scenario }),
+    ctx.log,
+  );
 }

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load';
 import type { DayState } from '../../contracts/state';
 import { interpretMessage, type MessageCatalog } from '../../domain/messages';
 import { planDay } from '../../domain/day-plan';
-import { applyMessage, newDayState, phase3View } from '../../workflows/day/record';
+import { applyMessage, newDayState, phase3View, processorKey } from '../../workflows/day/record';
 import { completion } from '../helpers/messages';
 
 const config = loadConfig({});
@@ -119,5 +119,44 @@ describe('what cannot be used is counted and shown, never thrown', () => {
       other_date: 1,
     });
     expect(state.messages.recent.map((r) => r.code)).toEqual(['bad_date', 'no_processor_name', 'other_date']);
+  });
+});
+
+describe('grading completions, as the phase5b-grading function publishes them', () => {
+  const grading = (status: string, predictionsFound: number | undefined, graded: number) => ({
+    processor_name: 'Phase5BGrading',
+    phase: 'phase_5b_grading',
+    correlation_id: 'c',
+    timestamp: '2026-01-16T06:00:00+00:00',
+    target_date: gameDate,
+    status,
+    predictions_found: predictionsFound,
+    graded_count: graded,
+    auto_heal_attempted: status.startsWith('auto_heal'),
+  });
+
+  test.each([
+    ['success', 140, 140, 'success', undefined],
+    ['auto_heal_pending', 140, 0, 'failed', 'auto_heal_pending'],
+    ['auto_heal_failed', 140, 0, 'failed', 'auto_heal_failed'],
+    ['skipped', 140, 0, 'failed', 'skipped'],
+    ['skipped', 0, 0, 'no_data', 'skipped'],
+    ['skipped', undefined, 0, 'failed', 'skipped'],
+    ['failed', 140, 0, 'failed', undefined],
+  ])('%s with %s predictions found: recorded %s, its own status kept (%s)', (status, found, graded, as, reported) => {
+    const state = freshState();
+    const delivery = {
+      messageId: 'g',
+      subscription: `projects/p/subscriptions/${config.topics.gradingComplete}-gameday`,
+    };
+    const message = grading(status, found, graded);
+    applyMessage(state, interpretMessage(message, delivery, catalog), delivery, Date.now(), 500);
+    const [run] = state.processors[processorKey(5, 'grading')].runs;
+    expect([run.status, run.reportedStatus, run.recordCount, run.error]).toEqual([
+      as,
+      reported,
+      graded,
+      status === 'success' ? undefined : `status ${status}`,
+    ]);
   });
 });

@@ -52,6 +52,9 @@ export interface FakePlatformOptions {
   silentPhase3?: string[];
   /** The first N grading triggers run a grading that publishes no completion (failure mode 7). */
   lostGradingTriggers?: number;
+  /** The statuses of the first grading runs that publish, in order (then `success`), with `predictionsFound` each. */
+  gradingStatuses?: string[];
+  predictionsFound?: number;
   /** Overrides, wrapped so they are recorded too. */
   overrides?: Partial<Omit<PipelineActivities, GatedActivity>>;
 }
@@ -76,6 +79,7 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
   const games = options.games ?? 7;
   let batches = 0;
   let lostGrading = 0;
+  let gradingRuns = 0;
 
   const base: Omit<PipelineActivities, GatedActivity> = {
     ...settingsActivities(config),
@@ -119,6 +123,7 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
         lostGrading += 1;
         return { messageId: `lost-${request.idempotencyKey}` };
       }
+      const status = options.gradingStatuses?.[gradingRuns++] ?? 'success';
       await handle().signal(
         processorCompletedSignal,
         {
@@ -127,8 +132,9 @@ export function fakePlatform(options: FakePlatformOptions): FakePlatform {
           correlation_id: request.correlationId,
           timestamp: new Date(dayNow() + 120_000).toISOString(),
           target_date: request.gameDate,
-          status: 'success',
-          graded_count: 140,
+          status,
+          predictions_found: options.predictionsFound ?? 140,
+          graded_count: status === 'success' ? (options.predictionsFound ?? 140) : 0,
         },
         { messageId: `grading-${request.idempotencyKey}` },
       );

@@ -13,7 +13,7 @@ import { useLocalPlatform } from '../helpers/local-platform';
 const config = loadConfig({}, { timeScale: 1 / 1000 });
 const SCENARIO: Scenario = {
   name: 'grading',
-  gamesByDate: { '2026-01-10': 2, '2026-01-11': 2, '2026-01-14': 3 },
+  gamesByDate: { '2026-01-10': 2, '2026-01-11': 2, '2026-01-12': 2, '2026-01-14': 3 },
   coordinator: { playersPerGame: 10, msPerPlayer: 100 },
 };
 /** 22:00 on 2026-01-14 in New York: already 2026-01-15 in UTC. */
@@ -56,18 +56,22 @@ async function gradingResult(correlationId: string): Promise<PublishEvent> {
   return graded(correlationId)[0];
 }
 
+/** Predictions for the date first: one batch of all its players, its completion acknowledged. */
+async function predictAll(gameDate: string): Promise<void> {
+  const start = await fetch(`${local.platform.url}/coordinator/start`, {
+    method: 'POST',
+    body: JSON.stringify({ game_date: gameDate, prediction_run_mode: 'LAST_CALL' }),
+  });
+  expect(start.status).toBe(202);
+  await local.receiver.waitFor(
+    (acked) => acked.some((m) => m.phase === 'phase_5_predictions' && m.game_date === gameDate),
+    10_000,
+  );
+}
+
 describe('POST /grading/push', () => {
   it('grades the date after the day-time it takes and publishes nba-grading-complete, keys in the real order', async () => {
-    // predictions for the date first: one batch of all 20 players
-    const start = await fetch(`${local.platform.url}/coordinator/start`, {
-      method: 'POST',
-      body: JSON.stringify({ game_date: '2026-01-10', prediction_run_mode: 'LAST_CALL' }),
-    });
-    expect(start.status).toBe(202);
-    await local.receiver.waitFor(
-      (acked) => acked.some((m) => m.phase === 'phase_5_predictions' && m.game_date === '2026-01-10'),
-      10_000,
-    );
+    await predictAll('2026-01-10');
 
     const res = await push(
       envelope(
@@ -126,6 +130,7 @@ describe('POST /grading/push', () => {
       gameDate: '2026-01-10',
       status: 'success',
       gradedCount: 20,
+      predictionsFound: 20,
     });
   });
 
@@ -173,6 +178,27 @@ describe('POST /grading/push', () => {
     local.platform.setScenario({ ...SCENARIO, grading: { status: 'failed' } });
     expect((await push(envelope({ target_date: '2026-01-11', correlation_id: 'g-fail' }, 'grade-6'))).status).toBe(204);
     expect((await gradingResult('g-fail')).message.status).toBe('failed');
+  });
+
+  it('missing actual results: auto_heal_pending, player_game_summary re-runs and publishes, the next grading grades', async () => {
+    local.platform.setScenario({ ...SCENARIO, grading: { missingActualsRuns: 1 } });
+    await predictAll('2026-01-12');
+    expect((await push(envelope({ target_date: '2026-01-12', correlation_id: 'g-heal' }, 'grade-7'))).status).toBe(204);
+    expect((await gradingResult('g-heal')).message).toMatchObject({
+      status: 'auto_heal_pending',
+      predictions_found: 20,
+      graded_count: 0,
+      auto_heal_attempted: true,
+    });
+    const rerun = await local.receiver.waitFor(
+      (acked) => acked.some((m) => m.processor_name === 'PlayerGameSummaryProcessor' && m.game_date === '2026-01-12'),
+      10_000,
+    );
+    expect(rerun.filter((m) => m.processor_name === 'PlayerGameSummaryProcessor')).toHaveLength(1);
+    expect((await push(envelope({ target_date: '2026-01-12', correlation_id: 'g-healed' }, 'grade-8'))).status).toBe(
+      204,
+    );
+    expect((await gradingResult('g-healed')).message).toMatchObject({ status: 'success', graded_count: 20 });
   });
 
   it.each([

@@ -15,6 +15,7 @@ import type {
 import type { DayClock } from '../../domain/clock';
 import { CYCLES, type Cycle } from '../../domain/cycles';
 import type { DayPlan, PhaseThreeSpec } from '../../domain/day-plan';
+import { gradingRunStatus } from '../../domain/grading';
 import type { Delivery, Interpretation } from '../../domain/messages';
 import type { PhaseNumber } from '../../domain/phases';
 import { evaluateQuorum, type QuorumDecision } from '../../domain/quorum';
@@ -60,6 +61,7 @@ export function newDayState(options: {
             runMode: s.runMode,
             lastCheckAt: s.until === undefined ? undefined : iso(s.until),
             everyMs: s.everyMs,
+            retryUngraded: s.retryUngraded,
           })),
         },
       ];
@@ -180,14 +182,21 @@ export function applyMessage(
   if (interpretation.kind === 'grading' || interpretation.kind === 'export') {
     const phase: PhaseNumber = interpretation.kind === 'grading' ? 5 : 6;
     const name = interpretation.kind;
-    const status = interpretation.status === 'success' ? 'success' : 'failed';
+    const reported = interpretation.status;
+    const status =
+      interpretation.kind === 'grading'
+        ? gradingRunStatus(reported, interpretation.predictionsFound)
+        : reported === 'success'
+          ? 'success'
+          : 'failed';
     recordRun(state, phase, name, {
       executionId: interpretation.executionId || `${name}:${interpretation.at}`,
       status,
       at: interpretation.at || iso(now),
       source: 'message',
       recordCount: interpretation.kind === 'grading' ? interpretation.gradedCount : undefined,
-      error: status === 'success' ? undefined : `status ${interpretation.status}`,
+      error: reported === 'success' ? undefined : `status ${reported}`,
+      reportedStatus: reported === status ? undefined : reported,
     });
     state.messages.counted += 1;
     return { kind: 'recorded', phase, processor: name };
