@@ -73,8 +73,9 @@ export function renderState(run: DateRun, uiLink: string, timeZone?: string, bri
   if (state) {
     lines.push(`Now: ${summaryLine(state, timeZone)}`);
     const p = state.predictions;
+    const rows = p.activeRows !== undefined ? `, ${p.activeRows} active rows` : '';
     lines.push(
-      `Predictions: ${p.ready ? `ready since ${time(p.readyAt, timeZone)} (batch ${p.batchId ?? '?'}${p.completionPct !== undefined ? `, ${p.completionPct}%` : ''})` : 'not ready'}`,
+      `Predictions: ${p.ready ? `ready since ${time(p.readyAt, timeZone)} (batch ${p.batchId ?? '?'}${p.completionPct !== undefined ? `, ${p.completionPct}%` : ''}${rows})` : 'not ready'}`,
     );
     for (const c of Object.values(state.cycles)) {
       lines.push('', `${CYCLE_LABELS[c.cycle]}: ${c.status}${c.note ? ` (${c.note})` : ''}`);

@@ -366,6 +366,21 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.terminate('recorded');
     },
   },
+  'predictions-rows-late': {
+    description:
+      "the FIRST wave's batch completes at 100% before its rows land: the deadline waits on the phase-6 gate, then is met",
+    gameDate: '2026-02-11',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    async drive(day) {
+      await deliverPlayerContext(day, 'upgc', 'D 05:10');
+      await skipTo(day.env, day.handle, day.config, day.gameDate, 'D 08:07');
+      predictionRows.active = 120;
+      await skipTo(day.env, day.handle, day.config, day.gameDate, 'D 08:40');
+      await settle(day.env, day.handle);
+      await day.handle.terminate('recorded');
+    },
+  },
   'grading-auto-heal': {
     description:
       'grading finds no actual results (auto_heal_pending); player_game_summary completes again; graded on the re-trigger',
@@ -414,8 +429,26 @@ async function blockedGate(request: DataGateRequest): Promise<DataGateResult> {
   return { ...request, enabled: true, passed: false, checks: [check], recheckAfterMs: 5 * 60_000 };
 }
 
+const predictionRows = { active: 0 };
+/** The predictions-rows-late day's warehouse: the predictions table has `predictionRows.active` rows; the rest pass. */
+async function predictionsTable(request: DataGateRequest): Promise<DataGateResult> {
+  const passed = request.phase !== 6 || predictionRows.active >= 10;
+  const check = {
+    check: 'predictions',
+    passed,
+    observed: predictionRows.active,
+    required: 10,
+    reason: `${predictionRows.active} active predictions for ${request.gameDate} (need >= 10)`,
+  };
+  return { ...request, enabled: true, passed, checks: [check], recheckAfterMs: 5 * 60_000 };
+}
+
 function gateOverride(scenario: string) {
   if (scenario === 'history-ceiling') return { checkDataGate: blockedGate };
+  if (scenario === 'predictions-rows-late') {
+    predictionRows.active = 0;
+    return { checkDataGate: predictionsTable };
+  }
   if (scenario !== 'gate-blocked-then-passed') return {};
   gateData.arrived = false;
   return {

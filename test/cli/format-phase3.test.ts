@@ -1,4 +1,7 @@
-/** `gameday status` shows, for each phase-3 processor of a cycle, the run that cycle counted, not one from another. */
+/**
+ * `gameday status` shows, for each phase-3 processor of a cycle, the run that cycle counted, not one from another; and
+ * the predictions' active rows once the deadline has counted them.
+ */
 import type { DateRun } from '../../cli/pipeline';
 import { renderState } from '../../cli/format';
 import { loadConfig } from '../../config/load';
@@ -58,5 +61,9 @@ test('each cycle shows its own counted run of a processor (runs are kept newest 
   expect(lines.map((l) => l.trim())).toEqual([
     'upcoming_player_game_context: complete (5:05 PM ET, 50 records)',
     'upcoming_player_game_context: complete (5:16 AM ET, 51 records)',
+  ]);
+  state.predictions = { ready: true, readyAt: at('D 08:04'), completionPct: 100, batchId: 'b1', activeRows: 120 };
+  expect(renderState(dateRun, 'http://ui', config.timeZone).filter((l) => l.startsWith('Predictions:'))).toEqual([
+    'Predictions: ready since 8:04 AM ET (batch b1, 100%, 120 active rows)',
   ]);
 });

@@ -4,6 +4,7 @@ import type { DayState } from '../../contracts/state';
 import { interpretMessage, type MessageCatalog } from '../../domain/messages';
 import { planDay } from '../../domain/day-plan';
 import { applyMessage, newDayState, phase3View, processorKey } from '../../workflows/day/record';
+import { findGaps } from '../../workflows/rules/gap-check';
 import { completion } from '../helpers/messages';
 
 const config = loadConfig({});
@@ -158,5 +159,28 @@ describe('grading completions, as the phase5b-grading function publishes them', 
       graded,
       status === 'success' ? undefined : `status ${status}`,
     ]);
+  });
+});
+
+describe('the gap check', () => {
+  test('a batch at the bar whose active rows never came is a gap, with the gate reason', () => {
+    const state = newDayState({
+      gameDate,
+      workflowId: `gameday-${gameDate}`,
+      runId: 'r1',
+      plan: planDay(gameDate, config.lifecycle, config.timeZone),
+      clock: { scale: 1, virtualAnchorMs: 0, realAnchorMs: 0 },
+      now: Date.parse('2026-01-15T09:00:00Z'),
+      startCycle: 'same_day',
+    });
+    state.gamesScheduled = 7;
+    state.predictions = { ready: true, completionPct: 100, batchId: 'b1' };
+    expect(findGaps(state).filter((g) => g.startsWith('predictions') || g.startsWith('no prediction'))).toEqual([]);
+    const deadline = state.cycles.same_day.steps.find((s) => s.kind === 'predictions-deadline')!;
+    deadline.status = 'FAILED';
+    deadline.gate = { status: 'BLOCKED', attempts: 70, checks: [], reason: '0 active predictions (need >= 10)' };
+    expect(findGaps(state)).toContain('predictions: 0 active predictions (need >= 10)');
+    state.predictions = { ready: false };
+    expect(findGaps(state)).toContain('no prediction batch reached the bar');
   });
 });

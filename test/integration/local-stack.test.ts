@@ -50,6 +50,10 @@ test('a date outside the demo lives its whole day to COMPLETE: three cycles, eve
   expect(state.runs).toBe(3);
   expect(Object.values(state.cycles).map((c) => c.status)).toEqual(['DONE', 'DONE', 'DONE']);
   expect(state.predictions.ready).toBe(true);
+  // With the warehouse on, the deadline counted the predictions table's active rows (PLATFORM.md: >= 10).
+  const deadline = state.cycles.same_day.steps.find((s) => s.kind === 'predictions-deadline');
+  if (stack.warehouseEndpoint) expect(deadline?.outcome).toMatch(/, \d+ active rows\)$/);
+  if (stack.warehouseEndpoint) expect(state.predictions.activeRows).toBeGreaterThanOrEqual(10);
   expect(lines.some((l) => l.includes('overnight · gap check at 09:00: DONE') && l.includes('no gaps'))).toBe(true);
 
   const events = stack.platform.events();

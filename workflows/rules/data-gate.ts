@@ -11,6 +11,7 @@ import { phaseColumn } from '../day/day';
 import { iso } from '../day/record';
 import { formatDuration } from '../../domain/dates';
 import { failingChecks } from '../../domain/gates';
+import type { PhaseNumber } from '../../domain/phases';
 import type { GateCheckResult } from '../../contracts/state';
 import { gateActivity } from '../activity-proxies';
 import { failureText } from './errors';
@@ -30,7 +31,7 @@ export async function passDataGate(
   day: Day,
   step: StepState,
   force: AppliedForce | undefined,
-  options: { until?: number } = {},
+  options: { until?: number; phase?: PhaseNumber } = {},
 ): Promise<GateOutcome> {
   if (force?.request.skipGates) {
     skipGate(day, step, force);
@@ -43,7 +44,7 @@ export async function passDataGate(
       answer = {
         gate: await day.books.holding(() =>
           gateActivity.checkDataGate.executeWithOptions({ summary: `data gate before ${step.label}` }, [
-            gateRequest(day, step),
+            gateRequest(day, step, options.phase),
           ]),
         ),
       };
@@ -90,8 +91,9 @@ export async function callBehindDataGate<R>(
 /** Recorded when the call behind the gate failed: the gate had let it out, its checks are not known here. */
 const PASSED_BEFORE_THE_CALL = { enabled: true, passed: true, checks: [], recheckAfterMs: 0 };
 
-function gateRequest(day: Day, step: StepState): DataGateRequest {
-  return { gameDate: day.state.gameDate, phase: step.phase, mode: step.cycle };
+/** The gate of the step's own phase, or of `phase` (the deadline checks the predictions table: phase 6's gate). */
+function gateRequest(day: Day, step: StepState, phase: PhaseNumber = step.phase): DataGateRequest {
+  return { gameDate: day.state.gameDate, phase, mode: step.cycle };
 }
 
 function skipGate(day: Day, step: StepState, force: AppliedForce): void {

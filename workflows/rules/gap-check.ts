@@ -9,8 +9,11 @@ export function findGaps(state: DayState): string[] {
   const gaps: string[] = [];
   // Predictions are a gap only for a day that lived a cycle making them (a backfill starts overnight).
   const predicted = state.cycles.tomorrow.status !== 'SKIPPED' || state.cycles.same_day.status !== 'SKIPPED';
+  const deadline = state.cycles.same_day.steps.find((s) => s.kind === 'predictions-deadline');
   if (predicted && (state.gamesScheduled ?? 0) > 0 && !state.predictions.ready)
     gaps.push('no prediction batch reached the bar');
+  else if (deadline?.status === 'FAILED' && deadline.gate?.status === 'BLOCKED')
+    gaps.push(`predictions: ${deadline.gate.reason}`);
   const overnight = state.cycles.overnight;
   for (const kind of ['phase3', 'phase4', 'grading', 'results-export'] as const) {
     const step = overnight.steps.find((s) => s.kind === kind);
