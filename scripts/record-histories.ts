@@ -366,6 +366,34 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.terminate('recorded');
     },
   },
+  'forced-export-failed': {
+    description:
+      'a forced results export fails for good: its step waits for an operator, whose next force publishes it',
+    gameDate: '2026-01-28',
+    startsAt: 'D 17:30',
+    input: { cycle: 'overnight' },
+    platform: {
+      overrides: {
+        publishExportTrigger: async () => {
+          if (exportTopic.down) throw ApplicationFailure.nonRetryable('topic not found', 'PlatformRejected');
+          return { messageId: 'export-ok', exportTypes: ['results'] };
+        },
+      },
+    },
+    async drive({ env, handle, config, gameDate }) {
+      exportTopic.down = true;
+      await skipTo(env, handle, config, gameDate, 'D 23:00');
+      const force = (reason: string) =>
+        handle.executeUpdate(forcePhaseUpdate, { args: [{ phase: 6, reason, user: 'oncall' }] });
+      await force('publish results early');
+      await skipTo(env, handle, config, gameDate, 'D 23:10');
+      exportTopic.down = false;
+      await force('topic restored');
+      await skipTo(env, handle, config, gameDate, 'D 23:20');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
   'predictions-rows-late': {
     description:
       "the FIRST wave's batch completes at 100% before its rows land: the deadline waits on the phase-6 gate, then is met",
@@ -409,6 +437,7 @@ const SCENARIOS: Record<string, Scenario> = {
 };
 
 const featureStore = { failures: 0 };
+const exportTopic = { down: false };
 
 const refusals = { left: 0 };
 

@@ -137,6 +137,48 @@ describe('operator forces are applied at once, by cancelling the step, and say w
     expect(platform.of('publishExportTrigger').map((c) => wall(c.at))).toEqual(['11:00 PM ET']);
   }, 120_000);
 
+  test('a forced export that fails waits for an operator on its own step; the next force publishes that step', async () => {
+    const gameDate = '2026-01-28';
+    const config = await dayConfig(days.env, gameDate, 'D 17:30');
+    let exportDown = true;
+    const platform = fakePlatform({
+      config,
+      client: days.env.client,
+      overrides: {
+        publishExportTrigger: async () => {
+          if (exportDown) throw ApplicationFailure.nonRetryable('topic not found', 'PlatformRejected');
+          return { messageId: 'export-ok', exportTypes: config.export.resultsTypes };
+        },
+      },
+    });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
+    await worker.runUntil(async () => {
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'overnight' });
+      await skipTo(days.env, handle, config, gameDate, 'D 23:00');
+      const force = (reason: string) =>
+        handle.executeUpdate(forcePhaseUpdate, { args: [{ phase: 6, reason, user: 'oncall' }] });
+      await force('publish results early');
+      await skipTo(days.env, handle, config, gameDate, 'D 23:10');
+      const failed = (await dayState(days.env, handle)).cycles.overnight.steps.find((s) => s.kind === 'results-export');
+      expect([failed?.status, failed?.awaitsOperator]).toEqual([
+        'FAILED',
+        'an operator: `gameday force` publishes it again',
+      ]);
+      exportDown = false;
+      expect((await force('topic restored')).outcome).toBe(
+        'phase 6 (export) of overnight: results export at 05:00 restarted with a fresh idempotency key',
+      );
+      await skipTo(days.env, handle, config, gameDate, 'D 23:20');
+      const done = (await dayState(days.env, handle)).cycles.overnight.steps.find((s) => s.kind === 'results-export');
+      expect([done?.status, done?.awaitsOperator]).toEqual(['DONE', undefined]);
+    });
+    const keys = platform
+      .of('publishExportTrigger')
+      .map((c) => (c.args[0] as { idempotencyKey: string }).idempotencyKey.split(':').slice(2).join(':'));
+    expect(keys).toEqual(['overnight/results-export:restart1', 'overnight/results-export:restart2']);
+    expect(platform.alerts.filter((a) => a.kind === 'STEP_FAILED' && a.phase === 6)).toHaveLength(1);
+  }, 120_000);
+
   test('a force during a long retry restarts the call at once with a fresh idempotency key', async () => {
     const gameDate = '2026-01-23';
     const config = await dayConfig(days.env, gameDate, 'D 04:30');

@@ -2,6 +2,7 @@
  * Phase 6, driven by Gameday: tonight's exports (same_day, at their times and after each prediction batch) and the
  * results export of D (overnight). Only the newest game date sets `update_latest` (domain/exports.ts).
  */
+import { patched } from '@temporalio/workflow';
 import type { StepState } from '../../contracts/state';
 import type { Cycle } from '../../domain/cycles';
 import { dateInZone } from '../../domain/dates';
@@ -10,6 +11,9 @@ import type { AppliedForce, Day } from '../day/day';
 import { triggerActivities } from '../activity-proxies';
 import { passDataGate } from './data-gate';
 import { failureText } from './errors';
+
+/** Runs from before it left a forced export that failed behind (FAILED, no track's step); they replay so. */
+export const FAILED_FORCE_PARKS_PATCH = 'failed-forced-export-waits-for-operator';
 
 export function tonightExportsTrack(day: Day, cycle: Cycle): () => Promise<void> {
   const steps = day.state.cycles[cycle].steps.filter((s) => s.kind === 'tonight-export');
@@ -88,7 +92,10 @@ export async function publishExport(
       message: `${day.state.gameDate}: ${step.label} failed: ${why}`,
       fixCommand: day.fix(6, 'retry the export'),
     });
-    if (!force) await day.waitForOperator(step, 'an operator: `gameday force` publishes it again');
+    // A forced export that failed moved on before this patch, leaving its step FAILED with no track to force it again.
+    if (!force || patched(FAILED_FORCE_PARKS_PATCH)) {
+      await day.waitForOperator(step, 'an operator: `gameday force` publishes it again');
+    }
     return false;
   }
 }
