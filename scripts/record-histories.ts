@@ -366,6 +366,18 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.terminate('recorded');
     },
   },
+  'phase4-waits-for-remedy': {
+    description: "same_day phase 3 never arrives: phase 4 waits through phase 3's 07:00 remedy, STUCK an SLA after it",
+    gameDate: '2026-02-17',
+    startsAt: 'D 04:30',
+    input: { cycle: 'same_day' },
+    platform: { silentPhase3: ['upcoming_player_game_context', 'upcoming_team_game_context'] },
+    async drive({ env, handle, config, gameDate }) {
+      await skipTo(env, handle, config, gameDate, 'D 07:20');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
   'forced-export-failed': {
     description:
       'a forced results export fails for good: its step waits for an operator, whose next force publishes it',

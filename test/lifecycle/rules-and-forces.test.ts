@@ -312,3 +312,35 @@ describe('the edges of a day', () => {
     expect(platform.executionLog.some((row) => row.status === 'alert_day_cancelled')).toBe(true);
   }, 120_000);
 });
+
+describe('phase 4 waiting for phase 3', () => {
+  test("same_day: no STEP_STUCK before phase 3's own 07:00 remedy has had its SLA; then one, naming the remedy", async () => {
+    const gameDate = '2026-02-17';
+    const config = await dayConfig(days.env, gameDate, 'D 04:30');
+    const platform = fakePlatform({
+      config,
+      client: days.env.client,
+      silentPhase3: ['upcoming_player_game_context', 'upcoming_team_game_context'],
+    });
+    const { worker, taskQueue } = await dayWorker(days.env, platform.activities);
+    await worker.runUntil(async () => {
+      const handle = await startDay(days.env, taskQueue, { gameDate, cycle: 'same_day' });
+      await skipTo(days.env, handle, config, gameDate, 'D 06:40');
+      const phase4 = (await dayState(days.env, handle)).cycles.same_day.steps.find((s) => s.kind === 'phase4');
+      expect([phase4?.status, phase4?.waitingFor]).toEqual([
+        'WAITING',
+        'phase 3 (the 3 -> 4 rule; its remedy at 7:00 AM ET)',
+      ]);
+      expect(platform.alerts.filter((a) => a.phase === 4)).toEqual([]);
+      await skipTo(days.env, handle, config, gameDate, 'D 07:20');
+    });
+    expect(platform.of('triggerAnalytics').map((c) => wall(c.at))).toEqual(['7:00 AM ET']);
+    const stuck = platform.alerts.filter((a) => a.phase === 4);
+    expect(stuck.map((a) => [a.kind, a.message])).toEqual([
+      [
+        'STEP_STUCK',
+        `${gameDate} same_day: phase 4 waits for phase 3 (phase 3 is not in 1 h 15 min after D 06:00 and its remedy at 7:00 AM ET)`,
+      ],
+    ]);
+  }, 120_000);
+});

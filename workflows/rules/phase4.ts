@@ -8,7 +8,8 @@ import { patched } from '@temporalio/workflow';
 import type { PrecomputeRun } from '../../activities';
 import type { PrecomputeResult, StepState } from '../../contracts/state';
 import type { Cycle } from '../../domain/cycles';
-import { formatDuration } from '../../domain/dates';
+import { formatDuration, formatTimeET } from '../../domain/dates';
+import { isStepFinished } from '../../domain/day-summary';
 import type { AppliedForce, Day } from '../day/day';
 import { iso, recordRun } from '../day/record';
 import { precomputeActivity } from '../activity-proxies';
@@ -23,6 +24,9 @@ const HEARTBEAT_MARGIN_MS = 60_000;
 /** A processor call past the phase's SLA makes the step STUCK with an alert (it was RUNNING, silent, for 2 h). */
 export const STUCK_WHILE_RUNNING_PATCH = 'phase4-stuck-alert-while-a-call-runs';
 
+/** Phase 4 waiting for phase 3 alerted an SLA after its own time before this, even with phase 3's remedy still due. */
+export const STUCK_AFTER_PHASE3_REMEDY_PATCH = 'phase4-stuck-after-phase3-remedy';
+
 export function phase4Track(day: Day, cycle: Cycle): () => Promise<void> {
   const steps = day.state.cycles[cycle].steps.filter((s) => s.kind === 'phase4' || s.kind === 'feature-refresh');
   return () =>
@@ -30,6 +34,15 @@ export function phase4Track(day: Day, cycle: Cycle): () => Promise<void> {
       step.kind === 'phase4' ? mainRun(day, step, force) : featureRefresh(day, step, steps, force),
     );
 }
+
+/** The cycle's phase-3 remedy time when it is still to come after phase 4's own time (and the patch applies). */
+function phase3RemedyAfter(day: Day, step: StepState, dueAt: number): number | undefined {
+  const phase3 = day.state.cycles[step.cycle].steps.find((s) => s.kind === 'phase3');
+  if (!phase3 || isStepFinished(phase3) || Date.parse(phase3.dueAt) <= dueAt) return undefined;
+  return patched(STUCK_AFTER_PHASE3_REMEDY_PATCH) ? Date.parse(phase3.dueAt) : undefined;
+}
+
+const hhmm = (ms: number, day: Day) => formatTimeET(ms, day.settings.timeZone);
 
 async function mainRun(day: Day, step: StepState, force: AppliedForce | undefined): Promise<void> {
   // Asked here, long before the trigger: a patch's first use upserts a search attribute, kept off the trigger's task.
@@ -52,10 +65,14 @@ async function mainRun(day: Day, step: StepState, force: AppliedForce | undefine
       }
     } else {
       await day.wait(step, `its time (${step.time})`, dueAt);
-      // A day started after this step's time counts its SLA from its start.
-      const stuckAt = day.catchUp(dueAt) + day.settings.slaMs[4];
-      if (!(await day.wait(step, 'phase 3 (the 3 -> 4 rule)', stuckAt, phase3Done))) {
-        step.error = `phase 3 is not in ${formatDuration(day.now() - dueAt)} after ${step.time}`;
+      // A day started after this step's time counts its SLA from its start; phase 3's own remedy (same_day: 07:00,
+      // after phase 4's 06:00) gets its chance before an operator is asked to force phase 4 past it.
+      const remedyAt = phase3RemedyAfter(day, step, dueAt);
+      const stuckAt = Math.max(day.catchUp(dueAt), remedyAt ?? 0) + day.settings.slaMs[4];
+      const waitingFor = `phase 3 (the 3 -> 4 rule${remedyAt ? `; its remedy at ${hhmm(remedyAt, day)}` : ''})`;
+      if (!(await day.wait(step, waitingFor, stuckAt, phase3Done))) {
+        const remedied = remedyAt ? ` and its remedy at ${hhmm(remedyAt, day)}` : '';
+        step.error = `phase 3 is not in ${formatDuration(day.now() - dueAt)} after ${step.time}${remedied}`;
         day.alert('STEP_STUCK', {
           step,
           message: `${day.state.gameDate} ${step.cycle}: phase 4 waits for phase 3 (${step.error})`,
