@@ -14,6 +14,7 @@ import { dateInZone } from '../domain/dates';
 import { interpretMessage, shown, type MessageCatalog } from '../domain/messages';
 import type { Firestore } from '@google-cloud/firestore';
 import { createPushAuthenticator, type PushAuthDeps } from './auth';
+import { gracefulCloser } from './graceful-close';
 import { legacyMirror } from './legacy-mirror';
 import { checkMessageBounds } from './message-bounds';
 import { decodePushEnvelope } from './push-envelope';
@@ -195,6 +196,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       reply(res, 503, { error: (err as Error).message });
     });
   });
+  const closeGracefully = gracefulCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? config.bridge.port, host, resolve);
@@ -206,11 +208,8 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     pushUrl: `${url}/pubsub/push`,
     stats,
     deliver: deliverEnvelope,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    // A push waits for Temporal at most temporalTimeoutSeconds: that long (and a second) lets it answer.
+    close: () => closeGracefully((config.bridge.temporalTimeoutSeconds + 1) * 1000),
   };
 }
 
