@@ -1,9 +1,9 @@
-/** The bridge's probes: /healthz while the process runs, /readyz only while Temporal answers. */
+/** The bridge's probes: /healthz while the process runs, /readyz only while Temporal answers for its namespace. */
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBridge, type BridgeServer } from '../../bridge/server';
 import { loadConfig } from '../../config/load';
-import { createTimeSkippingEnv } from '../helpers/tools';
+import { createDevServerEnv } from '../helpers/tools';
 
 const config = loadConfig({}, { bridge: { temporalTimeoutSeconds: 1 } });
 let env: TestWorkflowEnvironment;
@@ -11,8 +11,8 @@ const bridges: BridgeServer[] = [];
 const connections: Connection[] = [];
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
+  env = await createDevServerEnv();
+}, 60_000);
 
 afterAll(async () => {
   for (const bridge of bridges) await bridge.close();
@@ -32,7 +32,17 @@ describe('bridge probes', () => {
     expect((await fetch(`${bridge.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${bridge.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, detail: 'Temporal answers' });
+    expect(await ready.json()).toEqual({ ready: true, detail: 'Temporal answers for namespace default' });
+  });
+
+  it('answers /readyz with 503 for a namespace Temporal does not know (a bridge whose signals would all fail)', async () => {
+    const bridge = await bridgeWith(new Client({ connection: env.client.connection, namespace: 'no-such-namespace' }));
+    const ready = await fetch(`${bridge.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      ready: false,
+      detail: expect.stringMatching(/^Temporal does not answer for namespace no-such-namespace: .*not found/i),
+    });
   });
 
   it('answers /readyz with 503 and the reason when Temporal does not answer, /healthz still 200', async () => {
