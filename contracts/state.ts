@@ -167,6 +167,8 @@ export interface LegacyClaim {
   outcome: ClaimOutcome | 'unknown';
   reason: string;
   at: string;
+  /** When the legacy triggered (or began to), on the day's clock: only completions after it are its run's. */
+  legacyAt?: string;
 }
 
 export interface CycleState {

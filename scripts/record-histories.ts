@@ -25,6 +25,7 @@ import type { GamedayConfig } from '../config/schema';
 import {
   dayConfig,
   dayResult,
+  dayState,
   dayWorker,
   deliver,
   settle,
@@ -378,6 +379,40 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.terminate('recorded');
     },
   },
+  'legacy-triggered-first': {
+    description:
+      'coexist: the legacy triggered phase 4 at 17:20; a completion from before that does not count, one after it does',
+    gameDate: '2026-01-24',
+    startsAt: 'D-1 16:55',
+    input: {},
+    config: { legacy: { mode: 'coexist', firestore: { projectId: 'gameday-record' } } },
+    platform: {
+      overrides: {
+        claimLegacyTrigger: async () => ({
+          outcome: 'legacy',
+          reason: 'triggered by the legacy orchestrator at 17:20 (all_complete)',
+          legacy: { triggered: true, triggeredAt: legacyTrigger.at, triggerPending: false },
+        }),
+      },
+    },
+    async drive({ env, handle, config, gameDate }) {
+      const { clock } = await dayState(env, handle);
+      legacyTrigger.at = new Date(
+        clock.realAnchorMs + (at(config, gameDate, 'D-1 17:20') - clock.virtualAnchorMs) * clock.scale,
+      ).toISOString();
+      await skipTo(env, handle, config, gameDate, 'D-1 17:05');
+      const stamp = (time: string) => at(config, gameDate, time);
+      const context = completion(config, 3, 'upcoming_player_game_context', gameDate, stamp('D-1 17:05'));
+      const early = completion(config, 4, 'player_daily_cache', gameDate, stamp('D-1 17:10'));
+      await deliver(env, handle, [context, early], 'early');
+      await skipTo(env, handle, config, gameDate, 'D-1 17:40');
+      const late = completion(config, 4, 'player_daily_cache', gameDate, stamp('D-1 17:45'));
+      await deliver(env, handle, [{ ...late, execution_id: 'after0001' }], 'late');
+      await skipTo(env, handle, config, gameDate, 'D-1 17:50');
+      await settle(env, handle);
+      await handle.terminate('recorded');
+    },
+  },
   'forced-export-failed': {
     description:
       'a forced results export fails for good: its step waits for an operator, whose next force publishes it',
@@ -450,6 +485,7 @@ const SCENARIOS: Record<string, Scenario> = {
 
 const featureStore = { failures: 0 };
 const exportTopic = { down: false };
+const legacyTrigger = { at: '' };
 
 const refusals = { left: 0 };
 

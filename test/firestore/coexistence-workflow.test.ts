@@ -3,7 +3,7 @@
  * emulator) decides whether Gameday's tomorrow phase 4 triggers; a legacy trigger is waited out on its completions;
  * shadow mode triggers nothing; mode off schedules no claim at all (recorded histories replay unchanged).
  */
-import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import { FieldValue, Timestamp, type Firestore } from '@google-cloud/firestore';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { legacyActivities } from '../../activities/firestore';
 import { withShadowGuard, TRIGGER_ACTIVITIES } from '../../activities/firestore/shadow-guard';
@@ -16,6 +16,7 @@ import {
   type FirestoreEmulator,
 } from '../helpers/firestore-emulator';
 import { completion } from '../helpers/messages';
+import { dayTimeInstant } from '../../domain/day-times';
 import { createTimeSkippingEnv } from '../helpers/tools';
 
 const PROJECT = 'gameday-coexist-test';
@@ -128,6 +129,42 @@ describeWithEmulator('the date workflow beside the legacy orchestrator', () => {
     expect(platform.of('runPrecomputeProcessor')).toHaveLength(0);
     const doc = (await db.collection('phase3_completion').doc(gameDate).get()).data();
     expect(doc?._triggered_by).toBeUndefined();
+  }, 120_000);
+
+  test('coexist, the legacy triggered at 17:20: a phase-4 completion from before its trigger does not finish the step', async () => {
+    const gameDate = '2026-01-24';
+    const config = await configFor(gameDate, 'coexist');
+    const { platform, activities } = platformFor(config);
+    const { worker, taskQueue } = await dayWorker(env, activities);
+    const at = (time: string) => dayTimeInstant(gameDate, time, config.timeZone);
+    const state = await worker.runUntil(async () => {
+      const handle = await startDay(env, taskQueue, { gameDate });
+      // The legacy's trigger time is Firestore's (real) time: the real instant of 17:20 on the day's clock.
+      const { clock } = await dayState(env, handle);
+      const realAt = clock.realAnchorMs + (at('D-1 17:20') - clock.virtualAnchorMs) * clock.scale;
+      await db
+        .collection('phase3_completion')
+        .doc(gameDate)
+        .set({ _triggered: true, _triggered_at: Timestamp.fromMillis(realAt), _trigger_reason: 'all_complete' });
+      await skipTo(env, handle, config, gameDate, 'D-1 17:05');
+      const early = completion(config, 4, 'player_daily_cache', gameDate, at('D-1 17:10'));
+      await deliver(env, handle, [
+        completion(config, 3, 'upcoming_player_game_context', gameDate, at('D-1 17:05')),
+        early,
+      ]);
+      await skipTo(env, handle, config, gameDate, 'D-1 17:40');
+      const waiting = (await dayState(env, handle)).cycles.tomorrow.steps.find((s) => s.kind === 'phase4');
+      expect([waiting?.legacy?.outcome, waiting?.status]).toEqual(['legacy', 'WAITING']);
+      const triggered = completion(config, 4, 'player_daily_cache', gameDate, at('D-1 17:45'));
+      await deliver(env, handle, [{ ...triggered, execution_id: 'after0001' }], 'late');
+      await skipTo(env, handle, config, gameDate, 'D-1 17:50');
+      const s = await dayState(env, handle);
+      await settle(env, handle);
+      return s;
+    });
+    const step = state.cycles.tomorrow.steps.find((s) => s.kind === 'phase4');
+    expect([step?.status, step?.legacy?.legacyAt]).toEqual(['DONE', new Date(at('D-1 17:20')).toISOString()]);
+    expect(platform.of('runPrecomputeProcessor')).toHaveLength(0);
   }, 120_000);
 
   test('shadow: Gameday records what it would do and triggers nothing, and writes nothing', async () => {

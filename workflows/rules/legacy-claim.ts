@@ -3,9 +3,10 @@
  * wave: the claim on the legacy document decides who triggers (see domain/legacy.ts). With `legacy.mode` off this
  * schedules nothing and changes nothing, so recorded histories replay as before. An operator's force skips the claim.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { PipelineActivities } from '../../activities';
 import type { LegacyClaim, StepState } from '../../contracts/state';
+import { virtualNow } from '../../domain/clock';
 import { mayTrigger } from '../../domain/legacy';
 import type { AppliedForce, Day } from '../day/day';
 import { phaseColumn } from '../day/day';
@@ -20,6 +21,11 @@ const claimActivity = proxyActivities<PipelineActivities>({
 });
 
 export type ClaimVerdict = 'trigger' | 'skip';
+
+/** Runs from before it counted any completion of the cycle as the legacy-triggered run's; they replay so. */
+export const SINCE_LEGACY_TRIGGER_PATCH = 'legacy-completions-since-its-trigger';
+/** Firestore's clock against the publishers' clocks. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** Whether the step's trigger waits for a claim at all: not with the legacy off, not when forced, only phases 4-5. */
 export function claimApplies(day: Day, step: StepState, force: AppliedForce | undefined): boolean {
@@ -45,7 +51,10 @@ export async function claimBeforeTrigger(
       { summary: `legacy claim before ${step.label} of ${day.state.gameDate}` },
       [{ gameDate: day.state.gameDate, phase: step.phase, cycleStart: cycle.countFrom, reason: `gameday:${step.id}` }],
     );
-    claim = { outcome: decision.outcome, reason: decision.reason, at: iso(day.now()) };
+    // Firestore's server time is real time; the day's clock may run faster (a compressed local stack).
+    const legacyReal = decision.legacy.triggeredAt ?? decision.legacy.triggerPendingAt;
+    const legacyAt = legacyReal ? iso(virtualNow(day.state.clock, Date.parse(legacyReal))) : undefined;
+    claim = { outcome: decision.outcome, reason: decision.reason, at: iso(day.now()), legacyAt };
   } catch (err) {
     claim = {
       outcome: 'unknown',
@@ -78,7 +87,10 @@ export async function claimBeforeTrigger(
  * latched even when the legacy's publish failed, so an SLA later the step is STUCK with the force that triggers.
  */
 async function awaitLegacyCompletions(day: Day, step: StepState, claim: LegacyClaim): Promise<void> {
-  const since = Date.parse(day.state.cycles[step.cycle].countFrom);
+  const countFrom = Date.parse(day.state.cycles[step.cycle].countFrom);
+  // A completion from before the legacy's trigger (a scheduled run still going) is not the triggered run's.
+  const legacyAt = claim.legacyAt && patched(SINCE_LEGACY_TRIGGER_PATCH) ? Date.parse(claim.legacyAt) : undefined;
+  const since = legacyAt === undefined ? countFrom : Math.max(countFrom, legacyAt - CLOCK_SKEW_MS);
   const names = day.settings.catalog.processors[step.phase as 4 | 5].map((p) => p.name);
   const arrived = () => names.filter((n) => firstCountedAt(day.state, step.phase, n, since) !== undefined);
   const what = `phase-${step.phase} completions (${claim.reason})`;
