@@ -2,11 +2,13 @@
 import type { Cycle as PipelineMode } from '../../domain/cycles';
 import type { GateCheckResult } from '../../contracts/state';
 import {
+  activePredictionCount,
   analyticsGameIds,
+  averageFeatureQuality,
   featureRowStats,
-  predictionSummary,
   rowCounts,
   scheduledGames,
+  type FeatureRowStats,
   type WarehouseDeps,
 } from './queries';
 
@@ -152,13 +154,21 @@ export async function phase4TableChecks(deps: WarehouseDeps, gameDate: string): 
 }
 
 export async function cleanFeatureCheck(deps: WarehouseDeps, gameDate: string): Promise<GateCheckResult> {
-  const required = deps.config.warehouse.gates.minCleanFeaturePct;
-  const stats = await featureRowStats(deps, gameDate);
+  return cleanFeatureResult(
+    await featureRowStats(deps, gameDate),
+    deps.config.warehouse.gates.minCleanFeaturePct,
+    gameDate,
+  );
+}
+
+/** The day's players are the larger of the context's and the feature store's; none at all fails. */
+export function cleanFeatureResult(stats: FeatureRowStats, required: number, gameDate: string): GateCheckResult {
   const players = Math.max(stats.contextPlayers, stats.featurePlayers);
   const observed = pct(stats.cleanPlayers, players);
   return {
     check: 'clean_features',
-    passed: players > 0 && observed >= required,
+    // The unrounded share: 59.95% shows as 60 but is short of 60.
+    passed: players > 0 && (stats.cleanPlayers / players) * 100 >= required,
     observed,
     required,
     reason: `clean feature rows for ${stats.cleanPlayers}/${players} players on ${gameDate} (${observed}%, need >= ${required}%)`,
@@ -166,16 +176,19 @@ export async function cleanFeatureCheck(deps: WarehouseDeps, gameDate: string): 
 }
 
 export async function predictionsCheck(deps: WarehouseDeps, gameDate: string): Promise<GateCheckResult> {
-  const summary = await predictionSummary(deps, gameDate);
   const required = deps.config.predictions.minActivePredictions;
-  const quality =
-    summary.avgFeatureQuality === null ? 'no feature rows' : `avg feature quality ${summary.avgFeatureQuality}`;
+  const active = await activePredictionCount(deps, gameDate);
+  // The feature quality only annotates the reason: its query failing must not block predictions that are there.
+  const quality = await averageFeatureQuality(deps, gameDate).then(
+    (avg) => (avg === null ? 'no feature rows' : `avg feature quality ${avg}`),
+    (err: unknown) => `feature quality unknown (${err instanceof Error ? err.message : String(err)})`,
+  );
   return {
     check: 'predictions',
-    passed: summary.produced,
-    observed: summary.activePredictions,
+    passed: active >= required,
+    observed: active,
     required,
-    reason: `${summary.activePredictions} active predictions for ${gameDate} (need >= ${required}); ${quality}`,
+    reason: `${active} active predictions for ${gameDate} (need >= ${required}); ${quality}`,
   };
 }
 

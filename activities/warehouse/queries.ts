@@ -85,19 +85,17 @@ export interface FeatureRowStats {
   cleanPlayers: number;
   /** Distinct players in upcoming_player_game_context: the day's players. */
   contextPlayers: number;
-  avgQuality: number | null;
 }
 
 export async function featureRowStats({ config, bq }: WarehouseDeps, gameDate: string): Promise<FeatureRowStats> {
   const features = ref(config.warehouse, 'ml_feature_store_v2');
   const context = ref(config.warehouse, 'upcoming_player_game_context');
-  const { rows } = await runQuery<{ feature_players: number; clean_players: number; avg_quality: number | null }>(
+  const { rows } = await runQuery<{ feature_players: number; clean_players: number }>(
     bq,
     `SELECT
        COUNT(DISTINCT player_lookup) AS feature_players,
        COUNT(DISTINCT IF(COALESCE(required_default_count, default_feature_count, 0) = 0, player_lookup, NULL))
-         AS clean_players,
-       AVG(feature_quality_score) AS avg_quality
+         AS clean_players
      FROM ${features.from} WHERE ${features.dateColumn} = @game_date`,
     { game_date: dateParam(gameDate) },
   );
@@ -111,8 +109,30 @@ export async function featureRowStats({ config, bq }: WarehouseDeps, gameDate: s
     featurePlayers: Number(row?.feature_players ?? 0),
     cleanPlayers: Number(row?.clean_players ?? 0),
     contextPlayers: Number(ctx[0]?.n ?? 0),
-    avgQuality: row?.avg_quality === null || row?.avg_quality === undefined ? null : Number(row.avg_quality),
   };
+}
+
+/** Active rows in `player_prop_predictions` for the date: what "predictions done" counts (PLATFORM.md: >= 10). */
+export async function activePredictionCount({ config, bq }: WarehouseDeps, gameDate: string): Promise<number> {
+  const predictions = ref(config.warehouse, 'player_prop_predictions');
+  const { rows } = await runQuery<{ n: number }>(
+    bq,
+    `SELECT COUNTIF(is_active) AS n FROM ${predictions.from} WHERE ${predictions.dateColumn} = @game_date`,
+    { game_date: dateParam(gameDate) },
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Average feature_quality_score (0-100, one decimal) of the date's feature rows; null without rows. */
+export async function averageFeatureQuality({ config, bq }: WarehouseDeps, gameDate: string): Promise<number | null> {
+  const features = ref(config.warehouse, 'ml_feature_store_v2');
+  const { rows } = await runQuery<{ avg_quality: number | null }>(
+    bq,
+    `SELECT AVG(feature_quality_score) AS avg_quality FROM ${features.from} WHERE ${features.dateColumn} = @game_date`,
+    { game_date: dateParam(gameDate) },
+  );
+  const avg = rows[0]?.avg_quality;
+  return avg === null || avg === undefined ? null : Math.round(Number(avg) * 10) / 10;
 }
 
 export interface PredictionSummary {
@@ -125,19 +145,11 @@ export interface PredictionSummary {
 }
 
 export async function predictionSummary(deps: WarehouseDeps, gameDate: string): Promise<PredictionSummary> {
-  const { config, bq } = deps;
-  const predictions = ref(config.warehouse, 'player_prop_predictions');
-  const { rows } = await runQuery<{ n: number }>(
-    bq,
-    `SELECT COUNTIF(is_active) AS n FROM ${predictions.from} WHERE ${predictions.dateColumn} = @game_date`,
-    { game_date: dateParam(gameDate) },
-  );
-  const features = await featureRowStats(deps, gameDate);
-  const active = Number(rows[0]?.n ?? 0);
+  const active = await activePredictionCount(deps, gameDate);
   return {
     gameDate,
     activePredictions: active,
-    produced: active >= config.predictions.minActivePredictions,
-    avgFeatureQuality: features.avgQuality === null ? null : Math.round(features.avgQuality * 10) / 10,
+    produced: active >= deps.config.predictions.minActivePredictions,
+    avgFeatureQuality: await averageFeatureQuality(deps, gameDate),
   };
 }
