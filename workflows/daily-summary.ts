@@ -4,7 +4,8 @@
  */
 import { log } from '@temporalio/workflow';
 import type { DeliveryOutcome } from '../activities';
-import { addDays, assertGameDate, dateInZone } from '../domain/dates';
+import { addDays, dateInZone } from '../domain/dates';
+import { gameDateInput } from './input';
 import type { DayState, OperatorAction } from '../contracts/state';
 import { readActivities } from './activity-proxies';
 import { scheduledStartTime } from './scheduled-pipeline';
@@ -38,11 +39,10 @@ export interface DailySummaryResult {
 }
 
 export async function dailySummary(input: DailySummaryInput = {}): Promise<DailySummaryResult> {
+  const asked = input.dates?.map((d) => gameDateInput(d));
   const { policy, summaryDateOffsets } = await opsSettingsActivity.loadOperationsSettings();
   const summaryDate = dateInZone(scheduledStartTime() ?? Date.now(), policy.timeZone);
-  const dates = (input.dates?.length ? input.dates : summaryDateOffsets.map((o) => addDays(summaryDate, o))).map((d) =>
-    assertGameDate(d),
-  );
+  const dates = asked?.length ? asked : summaryDateOffsets.map((o) => addDays(summaryDate, o));
   const summaries: DateSummary[] = [];
   for (const gameDate of dates) {
     const games = await readActivities.countScheduledGames.executeWithOptions(

@@ -11,7 +11,7 @@ import {
 import { ParentClosePolicy, log, startChild, workflowInfo } from '@temporalio/workflow';
 import { dayStartSummary } from '../domain/start-summary';
 import { scheduledGameDate } from '../domain/scheduling';
-import { assertGameDate } from '../domain/dates';
+import { gameDateInput } from './input';
 import { pipelineWorkflowId } from '../domain/run-settings';
 import { GameDateKey } from '../contracts/search-attributes';
 import { settingsActivity } from './activity-proxies';
@@ -57,12 +57,11 @@ export function scheduledStartTime(): Date | undefined {
 }
 
 export async function scheduledPipeline(input: ScheduledPipelineInput = {}): Promise<ScheduledPipelineResult> {
+  const asked = input.gameDate ? gameDateInput(input.gameDate) : undefined;
   const settings = await settingsActivity.loadRunSettings();
   const nominal = scheduledStartTime();
   const base = nominal ?? workflowInfo().startTime;
-  const gameDate = input.gameDate
-    ? assertGameDate(input.gameDate)
-    : scheduledGameDate(base, input.dateOffsetDays ?? 0, settings.timeZone);
+  const gameDate = asked ?? scheduledGameDate(base, input.dateOffsetDays ?? 0, settings.timeZone);
   const result: Omit<ScheduledPipelineResult, 'outcome'> = {
     gameDate,
     nominalTime: base.toISOString(),

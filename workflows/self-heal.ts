@@ -6,7 +6,8 @@
  */
 import { log, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { OperationsActivities, PipelineInspection } from '../activities';
-import { addDays, assertGameDate, dateInZone } from '../domain/dates';
+import { addDays, dateInZone } from '../domain/dates';
+import { gameDateInput } from './input';
 import type { PhaseNumber } from '../domain/phases';
 import { decideHeal, type HealDecision } from '../domain/self-heal';
 import { bookkeepingActivities, readActivities } from './activity-proxies';
@@ -52,12 +53,11 @@ export interface SelfHealResult {
 const MAX_STEPS_PER_DATE = 3;
 
 export async function selfHeal(input: SelfHealInput = {}): Promise<SelfHealResult> {
+  const asked = input.dates?.map((d) => gameDateInput(d));
   const { policy } = await opsSettingsActivity.loadOperationsSettings();
   const user = input.user ?? 'self-heal';
   const today = dateInZone(Date.now(), policy.timeZone);
-  const dates = (input.dates?.length ? input.dates : [addDays(today, -1), today, addDays(today, 1)]).map((d) =>
-    assertGameDate(d),
-  );
+  const dates = asked?.length ? asked : [addDays(today, -1), today, addDays(today, 1)];
   const result: SelfHealResult = { checkedAt: new Date().toISOString(), dates, steps: [], actionsTaken: 0 };
   const record = (step: Omit<SelfHealStep, 'at'>): void => {
     const full = { ...step, at: new Date().toISOString() };

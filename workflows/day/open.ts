@@ -17,7 +17,7 @@ import type { DayState } from '../../contracts/state';
 import { clockFrom, virtualNow } from '../../domain/clock';
 import { isCycle, CYCLES } from '../../domain/cycles';
 import { cycleAt } from '../../domain/day-plan';
-import { isValidGameDate } from '../../domain/dates';
+import { gameDateInput } from '../input';
 import type { Delivery } from '../../domain/messages';
 import { bookkeepingActivities, readActivities, settingsActivity } from '../activity-proxies';
 import { Day } from './day';
@@ -27,12 +27,7 @@ const SCHEDULE_RETRY_MS = 15 * 60_000;
 const SETTINGS_RETRY_MS = 15 * 60_000;
 
 export function validateInput(input: PipelineInput): void {
-  if (!input || !isValidGameDate(input.gameDate)) {
-    throw ApplicationFailure.nonRetryable(
-      `invalid game date ${JSON.stringify(input?.gameDate)}: expected a real calendar date as YYYY-MM-DD`,
-      'InvalidInput',
-    );
-  }
+  gameDateInput(input?.gameDate);
   if (input.cycle !== undefined && !isCycle(input.cycle)) {
     throw ApplicationFailure.nonRetryable(
       `unknown cycle ${JSON.stringify(input.cycle)}: expected one of ${CYCLES.join(', ')}`,
