@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidGameDate } from '../domain/dates';
+import { addDays, clockChangeDates, isValidGameDate } from '../domain/dates';
 import { isDayTime } from '../domain/day-times';
 import { planDay, planProblems } from '../domain/day-plan';
 import { LEGACY_MODES } from '../domain/legacy';
@@ -319,16 +319,18 @@ export const configSchema = z
       }
     }
     if (isKnownTimeZone(config.timeZone)) {
-      // Sound on an ordinary day and on both daylight-saving nights (a malformed time is reported by its field).
-      for (const sample of ['2026-01-15', '2026-03-08', '2026-11-01']) {
-        let problems: string[];
-        try {
-          problems = planProblems(planDay(sample, config.lifecycle, config.timeZone));
-        } catch {
-          break;
-        }
-        for (const problem of problems) ctx.addIssue({ code: 'custom', path: ['lifecycle'], message: problem });
+      // Sound on an ordinary day and on every game date whose D-1, D or D+1 has a clock change (a malformed time is
+      // reported by its field).
+      const changes = clockChangeDates(2026, config.timeZone);
+      const samples = ['2026-01-15', ...changes.flatMap((d) => [addDays(d, 1), d, addDays(d, -1)])];
+      const problems = new Set<string>();
+      try {
+        for (const sample of samples)
+          planProblems(planDay(sample, config.lifecycle, config.timeZone)).forEach((p) => problems.add(p));
+      } catch {
+        // A malformed time: its own field says so.
       }
+      for (const problem of problems) ctx.addIssue({ code: 'custom', path: ['lifecycle'], message: problem });
     }
     const upstream = new Set([...config.processors[3], ...config.processors[4]].map((p) => p.name));
     const seen = new Set<string>();

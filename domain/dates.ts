@@ -119,6 +119,21 @@ export function zonedTimeToInstant(gameDate: string, hhmm: string, timeZone: str
   return new Date(guess - before);
 }
 
+/** The dates of a year on which the zone's clocks change (daylight saving), in the zone's calendar. */
+export function clockChangeDates(year: number, timeZone: string = PLATFORM_TIME_ZONE): string[] {
+  const dates: string[] = [];
+  let date = `${year}-01-01`;
+  let offset = zoneOffsetMs(Date.UTC(year, 0, 1, 12), timeZone);
+  while (date.startsWith(`${year}`)) {
+    const next = addDays(date, 1);
+    const [y, m, d] = next.split('-').map(Number);
+    const nextOffset = zoneOffsetMs(Date.UTC(y, m - 1, d, 12), timeZone);
+    if (nextOffset !== offset && next.startsWith(`${year}`)) dates.push(next);
+    [date, offset] = [next, nextOffset];
+  }
+  return dates;
+}
+
 function wallClock(instant: number, timeZone: string): string {
   const minutes = wallClockMinutes(instant, timeZone);
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;

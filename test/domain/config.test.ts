@@ -92,6 +92,15 @@ describe('the lifecycle times', () => {
     ).toThrow(/tomorrow\/wave-1 \(D 06:00\) is after tomorrow.endsAt/);
   });
 
+  test("a window the clock change of the night after D breaks is refused (D+1 02:30 to 03:00 is empty on 2026-03-08's night)", () => {
+    // On an ordinary night the window holds; on game date 2026-03-07, 02:30 does not exist and becomes 03:30.
+    expect(() =>
+      loadConfig(
+        withFile({ lifecycle: { overnight: { grading: { firstCheckAt: 'D+1 02:30', lastCheckAt: 'D+1 03:00' } } } }),
+      ),
+    ).toThrow(/overnight\/grading: its last check is before its first/);
+  });
+
   test('a critical processor must be expected, and the quorum cannot exceed the expected ones', () => {
     expect(() =>
       loadConfig(withFile({ lifecycle: { same_day: { phase3: { critical: ['player_game_summary'] } } } })),

@@ -1,5 +1,6 @@
 import {
   addDays,
+  clockChangeDates,
   dateInZone,
   formatDuration,
   formatTimeET,
@@ -50,6 +51,13 @@ describe('game dates are America/New_York calendar days', () => {
     expect(formatDuration(30 * 60_000)).toBe('30 min');
     expect(formatDuration(125 * 60_000)).toBe('2 h 5 min');
   });
+});
+
+test("clock changes: the zone's own dates, none where the zone keeps one offset", () => {
+  expect(clockChangeDates(2026)).toEqual(['2026-03-08', '2026-11-01']);
+  expect(clockChangeDates(2027)).toEqual(['2027-03-14', '2027-11-07']);
+  expect(clockChangeDates(2026, 'Europe/London')).toEqual(['2026-03-29', '2026-10-25']);
+  expect(clockChangeDates(2026, 'Asia/Tokyo')).toEqual([]);
 });
 
 describe("America/New_York's rule in arithmetic agrees with Intl (the tz database)", () => {
