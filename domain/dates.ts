@@ -172,6 +172,12 @@ export function formatTimeET(instant: Date | number | string, timeZone: string =
   return `${text} ET`;
 }
 
+/** "2026-11-02 9:00 PM ET": the date and time in the zone (an evening's UTC date is the next day). */
+export function formatDateTimeET(instant: Date | number | string, timeZone: string = PLATFORM_TIME_ZONE): string {
+  const at = new Date(instant);
+  return `${dateInZone(at, timeZone)} ${formatTimeET(at, timeZone)}`;
+}
+
 /** "30 min", "30 s", "2 h 5 min": durations in alerts and reasons, whatever the time scale. */
 export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;

@@ -1,6 +1,6 @@
 /** `gameday schedule apply|describe|pause|unpause|trigger|backfill`: the Temporal Schedules of the daily rhythm. */
 import type { Command } from 'commander';
-import { formatTimeET } from '../../domain/dates';
+import { formatDateTimeET } from '../../domain/dates';
 import { parseScheduleName, SCHEDULE_NAMES, type ScheduleName } from '../../schedules/definitions';
 import {
   applySchedules,
@@ -65,7 +65,7 @@ export const scheduleCommand: CommandModule = {
           `  next: ${
             v.nextActionTimes
               .slice(0, 3)
-              .map((t) => `${t.slice(0, 10)} ${formatTimeET(t, v.timeZone)}`)
+              .map((t) => formatDateTimeET(t, v.timeZone))
               .join('; ') || '-'
           }`,
         ]);

@@ -2,6 +2,7 @@ import {
   addDays,
   clockChangeDates,
   dateInZone,
+  formatDateTimeET,
   formatDuration,
   formatTimeET,
   isValidGameDate,
@@ -51,6 +52,12 @@ describe('game dates are America/New_York calendar days', () => {
     expect(formatDuration(30 * 60_000)).toBe('30 min');
     expect(formatDuration(125 * 60_000)).toBe('2 h 5 min');
   });
+});
+
+test('a date and time in ET: an evening keeps its own date (its UTC date is the next day)', () => {
+  expect(formatDateTimeET('2026-11-03T02:00:00Z')).toBe('2026-11-02 9:00 PM ET');
+  expect(formatDateTimeET('2026-07-01T01:30:00Z')).toBe('2026-06-30 9:30 PM ET');
+  expect(formatDateTimeET('2026-07-01T16:45:00Z')).toBe('2026-07-01 12:45 PM ET');
 });
 
 test("clock changes: the zone's own dates, none where the zone keeps one offset", () => {
