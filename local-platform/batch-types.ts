@@ -30,6 +30,8 @@ export interface CoordinatorBatches {
   get(batchId: string): Batch | undefined;
   runningFor(gameDate: string): Batch | undefined;
   active(): Batch | undefined;
+  /** The batch started last: the one the coordinator's instance still holds in memory. */
+  newest(): Batch | undefined;
   predictedPlayers(gameDate: string): number;
   eligible(gameDate: string, games: number, runMode: string, scenario: Scenario): { total: number; newly: number };
   start(opts: {

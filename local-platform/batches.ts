@@ -14,6 +14,9 @@ import { behaviourOf, COORDINATOR_DEFAULTS, type Scenario } from './scenario';
 import { writeToWarehouse } from './runs';
 import { background } from './timers';
 
+/** Lines predicted per player (points, rebounds, ...): the batch's total predictions. */
+export const PREDICTIONS_PER_PLAYER = 8;
+
 /** Share of the day's players a wave can predict: lines appear through the day. */
 const ELIGIBLE_BY_MODE: Record<string, number> = {
   PRE_GAME: 0.6,
@@ -45,6 +48,10 @@ export class Batches implements CoordinatorBatches {
 
   runningFor(gameDate: string): Batch | undefined {
     return [...this.byId.values()].reverse().find((b) => b.gameDate === gameDate && b.state === 'in_progress');
+  }
+
+  newest(): Batch | undefined {
+    return [...this.byId.values()].at(-1);
   }
 
   active(): Batch | undefined {
@@ -177,7 +184,7 @@ export class Batches implements CoordinatorBatches {
         expected_players: progress.expected_players,
         completed_players: progress.completed_players,
         completed_predictions: progress.completed_players,
-        total_predictions: progress.completed_players * 8,
+        total_predictions: progress.completed_players * PREDICTIONS_PER_PLAYER,
         completion_pct: pyFloat(progress.completion_pct),
       },
       now: ctx.now(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Batch } from '../batch-types';
+import { PREDICTIONS_PER_PLAYER } from '../batches';
 import type { PlatformContext } from '../context';
 import { injectServiceFaults } from './service-faults';
 import { badRequest, HttpError, json, parseBody, type Answer, type Route } from '../http';
@@ -38,14 +39,37 @@ export function coordinatorRoutes(ctx: PlatformContext, prefix: string): Route[]
   });
   const preexistingShown = new Set<string>();
 
+  /**
+   * As the real `get_batch_status`: the instance's own batch (the newest) from its in-memory tracker, under
+   * `progress` with `is_stalled`; any other from Firestore, flat, with `source: firestore`.
+   */
   const describe = (batch: Batch): Record<string, unknown> => {
     const progress = ctx.batches.progress(batch);
+    const status = batch.state === 'complete' ? 'complete' : 'in_progress';
+    if (batch !== ctx.batches.newest()) {
+      return { status, batch_id: batch.batchId, game_date: batch.gameDate, ...progress, source: 'firestore' };
+    }
+    const elapsedSeconds = Math.max(0, ((batch.completedAtMs ?? ctx.now().getTime()) - batch.startedAtMs) / 1000);
+    const completed = progress.completed_players;
+    const remaining = progress.expected_players - completed;
+    const rate = completed > 0 && elapsedSeconds > 0 ? completed / elapsedSeconds : 0;
     return {
-      status: batch.state === 'complete' ? 'complete' : 'in_progress',
+      status,
       batch_id: batch.batchId,
-      game_date: batch.gameDate,
-      ...progress,
-      source: 'firestore',
+      progress: {
+        expected: progress.expected_players,
+        completed,
+        failed: 0,
+        remaining,
+        is_complete: status === 'complete',
+        total_predictions: completed * PREDICTIONS_PER_PLAYER,
+        elapsed_seconds: elapsedSeconds,
+        completion_rate: rate,
+        eta_seconds: rate > 0 ? remaining / rate : 0,
+        progress_percentage: progress.completion_pct,
+      },
+      is_stalled: status === 'in_progress' && !batch.completes && elapsedSeconds * 1000 >= batch.durationMs,
+      summary: status === 'complete' ? { expected: progress.expected_players, completed, failed: 0 } : null,
     };
   };
 

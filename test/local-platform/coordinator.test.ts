@@ -103,14 +103,13 @@ describe('prediction coordinator: predict-once waves', () => {
     });
     const [event] = published5(date);
     expect(event.data).toContain('"completion_pct": 100.0}}');
-    expect((await status(first.body.batch_id)).body).toEqual({
+    // The instance's own batch comes from its in-memory tracker (coordinator.py get_batch_status, case 1).
+    expect((await status(first.body.batch_id)).body).toMatchObject({
       status: 'complete',
       batch_id: first.body.batch_id,
-      game_date: date,
-      expected_players: 15,
-      completed_players: 15,
-      completion_pct: 100,
-      source: 'firestore',
+      progress: { expected: 15, completed: 15, failed: 0, remaining: 0, is_complete: true, progress_percentage: 100 },
+      is_stalled: false,
+      summary: { expected: 15, completed: 15 },
     });
 
     // RETRY makes 85% eligible: 17, of whom 15 have a prediction
@@ -124,6 +123,16 @@ describe('prediction coordinator: predict-once waves', () => {
     expect(second.body.batch_id).not.toBe(first.body.batch_id);
     await waitForPhase5(date, 4);
     expect(phase5(date)[2]).toMatchObject({ execution_id: second.body.batch_id, record_count: 2 });
+    // A batch the instance no longer holds comes from Firestore, flat (case 2).
+    expect((await status(first.body.batch_id)).body).toEqual({
+      status: 'complete',
+      batch_id: first.body.batch_id,
+      game_date: date,
+      expected_players: 15,
+      completed_players: 15,
+      completion_pct: 100,
+      source: 'firestore',
+    });
 
     const last = await start({ game_date: date, prediction_run_mode: 'LAST_CALL', force: true });
     expect(last.body).toMatchObject({ total_requests: 3, summary: { already_predicted: 17, run_mode: 'LAST_CALL' } });
@@ -133,7 +142,7 @@ describe('prediction coordinator: predict-once waves', () => {
     const nobody = await start({ game_date: date, prediction_run_mode: 'LAST_CALL', force: true });
     expect(nobody.status).toBe(202);
     expect(nobody.body).toMatchObject({ total_requests: 0, published: 0, summary: { already_predicted: 20 } });
-    expect((await status(nobody.body.batch_id)).body).toMatchObject({ status: 'complete', expected_players: 0 });
+    expect((await status(nobody.body.batch_id)).body).toMatchObject({ status: 'complete', progress: { expected: 0 } });
     await local.platform.deliveriesSettled();
     await new Promise((r) => setTimeout(r, 100));
     expect(published5(date)).toHaveLength(6);
@@ -274,9 +283,9 @@ describe('prediction coordinator: predict-once waves', () => {
     await new Promise((r) => setTimeout(r, 300)); // the batch would take 100 ms
     expect((await status(res.body.batch_id)).body).toMatchObject({
       status: 'in_progress',
-      expected_players: 20,
-      completed_players: 8,
-      completion_pct: 40,
+      progress: { expected: 20, completed: 8, remaining: 12, is_complete: false, progress_percentage: 40 },
+      is_stalled: true,
+      summary: null,
     });
     expect(published5(date)).toEqual([]);
   });
