@@ -8,15 +8,22 @@ export type Route =
   | { action: 'acknowledge'; outcome: 'ignored' | 'unusable'; code: string; reason: string };
 
 /**
- * A message starts its date's workflow only if it is a countable completion of a processor the rules use (phases
- * 3-5) for a date within `startWindowDays` of today; any other message with a date reaches a running workflow only
- * (so a stray re-run of an old date never starts a day that would export old data); the rest is acknowledged.
+ * Phase 3 runs from the platform's own event chain (scrapes -> phase 2 -> phase 3): its completion for a date means
+ * the date's day is happening. Gameday drives phases 4 and 5 itself, so their completions for a date without a
+ * workflow are someone else's runs (scheduled, backfill: failure mode 6, "work nobody asked for").
+ */
+const STARTING_PHASE = 3;
+
+/**
+ * A message starts its date's workflow only if it is a countable phase-3 completion of a processor the rules use,
+ * for a date within `startWindowDays` of today; any other message with a date reaches a running workflow only (so a
+ * stray re-run or backfill never starts a day that would trigger and export); the rest is acknowledged.
  */
 export function routeMessage(interpretation: Interpretation, today: string, startWindowDays: number): Route {
   switch (interpretation.kind) {
     case 'completion': {
       const inWindow = Math.abs(daysBetween(today, interpretation.gameDate)) <= startWindowDays;
-      const starts = interpretation.counts && interpretation.phase >= 3 && inWindow;
+      const starts = interpretation.counts && interpretation.phase === STARTING_PHASE && inWindow;
       return { action: starts ? 'start-or-signal' : 'signal', gameDate: interpretation.gameDate };
     }
     case 'grading':

@@ -297,7 +297,7 @@ export const DEFAULT_CONFIG = {
   bridge: {
     host: '127.0.0.1',
     port: 8089,
-    /** A completion may start its date's workflow only within this many days of today (ET); else it signals a running one. */
+    /** A phase-3 completion may start its date's workflow only within this many days of today (ET); else it signals a running one. */
     startWindowDays: 2,
     /** Larger than any Pub/Sub push (10 MB of data, base64): a bigger body is not from Pub/Sub and gets 413. */
     maxBodyBytes: 14_000_000,

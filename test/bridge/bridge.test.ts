@@ -99,6 +99,18 @@ describe('messages as they really are', () => {
     expect(first).toMatchObject({ status: 200, body: { acknowledged: true, outcome: 'not_running' } });
     const failed = REAL_MESSAGES.find((m) => m.name.startsWith('phase 3 failure'))!;
     expect((await push(envelope(failed.data, 'failed-first', subscription(3)))).body.outcome).toBe('not_running');
+    // Failure mode 6: a phase-4 (scheduled, backfill) or phase-5 run's completion of the date starts nothing.
+    for (const name of [
+      'phase 4 ML feature store (table ml_feature_store_v2)',
+      'phase 4 scheduled run (trigger_source scheduler), not triggered by Gameday',
+      'phase 5 coordinator batch summary (status always success, completion_pct float)',
+    ]) {
+      const message = REAL_MESSAGES.find((m) => m.name === name)!;
+      const answer = await push(
+        envelope(message.data, `not-first-${message.topic}-${name.length}`, subscription(message.topic)),
+      );
+      expect([name, answer.status, answer.body.outcome]).toEqual([name, 200, 'not_running']);
+    }
     const pgs = REAL_MESSAGES.find((m) => m.name === 'phase 3 player game summary')!;
     const started = await push(envelope(pgs.data, 'pgs', subscription(3)));
     expect(started).toMatchObject({ status: 200, body: { outcome: 'delivered' } });
