@@ -29,6 +29,7 @@ export type RunOutcome =
   | 'suppressed' // backfill_mode / skip_downstream_trigger: ran, published nothing
   | 'deduplicated' // a re-run deduplicated by the processor: published nothing
   | 'result_failed' // phase 4 result failed (resultFailedTimes): published nothing
+  | 'unpublished' // a status its phase never publishes (phases 2 and 4: success only)
   | 'failed_then_success'; // published success and failed with one execution_id
 
 /** A processor run the platform simulated. */

@@ -39,6 +39,9 @@ export interface RunResult {
   errorMessage?: string;
 }
 
+/** Phases whose publishers let only `success` through (PLATFORM.md, the completion message). */
+const SUCCESS_ONLY_PHASES = [2, 4];
+
 /** The upcoming player context is published by the platform's async route by default. */
 function asyncNameOf(scenario: Scenario, spec: ProcessorSpec): boolean {
   return processorScenario(scenario, spec.name).asyncClassName ?? spec.name === 'upcoming_player_game_context';
@@ -103,6 +106,9 @@ export async function executeRun(ctx: PlatformContext, req: RunRequest): Promise
   if (req.resultFailed) return record({ ...base, outcome: 'result_failed' });
   // Phase 4 publishes only on success (its base class has no failure publish): a failure is in the HTTP answer.
   if (req.phase === 4 && status === 'failed') return record({ ...base, outcome: 'result_failed' });
+  // Phases 2 and 4 publish success only (PLATFORM.md): a no-data run, like a failed one, publishes nothing.
+  if (status !== 'success' && SUCCESS_ONLY_PHASES.includes(req.phase))
+    return record({ ...base, outcome: 'unpublished' });
   if (req.suppressPublish) return record({ ...base, outcome: 'suppressed' });
   if (behaviour === 'silent') return record({ ...base, outcome: 'silent' });
   if (status === 'success' && rerun && (settings.dedupeReruns ?? scenario.dedupeReruns)) {

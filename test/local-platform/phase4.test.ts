@@ -148,6 +148,19 @@ describe('POST /phase4/process-date', () => {
     ]);
   });
 
+  it('a `no_data` processor answers 200 with its no_data result and publishes nothing (success only)', async () => {
+    local.platform.setScenario({ ...FAST, processors: { player_shot_zone_analysis: { behaviour: 'no_data' } } });
+    const res = await processDate({
+      analysis_date: '2025-11-18',
+      processors: ['TeamDefenseZoneAnalysisProcessor', 'PlayerShotZoneAnalysisProcessor'],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['success', 'no_data']);
+    expect(published('2025-11-18').map((m) => [m.processor_name, m.status])).toEqual([
+      ['TeamDefenseZoneAnalysisProcessor', 'success'],
+    ]);
+  });
+
   it('an Idempotency-Key replays the first answer per call without running again', async () => {
     const body = { analysis_date: '2025-11-13', processors: ['PlayerShotZoneAnalysisProcessor'] };
     const first = await processDate(body, { 'Idempotency-Key': 'p4-psza-2025-11-13' });
