@@ -23,6 +23,8 @@ export interface BridgeStatsView {
   received: number;
   byOutcome: Record<string, number>;
   byReason: Record<string, number>;
+  /** When the newest push of each outcome came (absent in views of bridges before it). */
+  latest?: Partial<Record<BridgeOutcome, string>>;
   recent: BridgeSample[];
 }
 
@@ -33,10 +35,12 @@ export class BridgeStats {
   private received = 0;
   private readonly byOutcome: Record<string, number> = {};
   private readonly byReason: Record<string, number> = {};
+  private readonly latest: Partial<Record<BridgeOutcome, string>> = {};
   private readonly recent: BridgeSample[] = [];
 
   record(outcome: BridgeOutcome, code: string, sample?: Omit<BridgeSample, 'at' | 'outcome'>): void {
     this.received += 1;
+    this.latest[outcome] = new Date().toISOString();
     this.byOutcome[outcome] = (this.byOutcome[outcome] ?? 0) + 1;
     this.byReason[code] = (this.byReason[code] ?? 0) + 1;
     if (sample && outcome !== 'delivered' && outcome !== 'duplicate') {
@@ -51,7 +55,37 @@ export class BridgeStats {
       received: this.received,
       byOutcome: { ...this.byOutcome },
       byReason: { ...this.byReason },
+      latest: { ...this.latest },
       recent: [...this.recent],
     };
   }
+}
+
+export interface RefusedPushes {
+  refused: number;
+  /** No push has passed authentication since the newest refusal: nothing reaches the days. */
+  stillRefusing: boolean;
+  text: string;
+}
+
+/**
+ * Pushes the bridge refused (401/403): Pub/Sub redelivers them for days, and no completion in them reaches a day
+ * (failure mode 9 on Gameday's own endpoint). Undefined when there were none.
+ */
+export function refusedPushes(view: BridgeStatsView): RefusedPushes | undefined {
+  const refused = view.byOutcome.rejected ?? 0;
+  if (!refused) return undefined;
+  const lastRefused = view.latest?.rejected ?? '';
+  const lastPassed = Object.entries(view.latest ?? {})
+    .filter(([outcome]) => outcome !== 'rejected')
+    .map(([, at]) => at)
+    .sort()
+    .at(-1);
+  const stillRefusing = lastPassed === undefined || lastRefused > lastPassed;
+  const newest = [...view.recent].reverse().find((s) => s.outcome === 'rejected');
+  const why = newest ? `, the newest at ${newest.at}: ${newest.reason}` : '';
+  const since = stillRefusing
+    ? "; none has passed since: Pub/Sub redelivers them and no completion reaches a day (the push subscription's service account or audience?)"
+    : '';
+  return { refused, stillRefusing, text: `${refused} push(es) refused (401/403) since ${view.since}${why}${since}` };
 }

@@ -1,5 +1,5 @@
 /** Terminal rendering of a date's day: cycles, steps, what phase 3 and 4 saw, predictions, messages, alerts. */
-import type { BridgeStatsView } from '../bridge/stats';
+import { refusedPushes, type BridgeStatsView } from '../bridge/stats';
 import type { DayState, OperatorAction, StepState } from '../contracts/state';
 import { CYCLE_LABELS } from '../domain/cycles';
 import { formatDuration, formatTimeET } from '../domain/dates';
@@ -116,6 +116,8 @@ export function renderState(run: DateRun, uiLink: string, timeZone?: string, bri
     lines.push(
       `Bridge (since ${time(bridge.since, timeZone)}): ${bridge.received} pushes, ${unusable} unusable and ${ignored} ignored acknowledged`,
     );
+    const refused = refusedPushes(bridge);
+    if (refused) lines.push(`  ${refused.stillRefusing ? 'REFUSING PUSHES' : 'refused pushes'}: ${refused.text}`);
   }
   lines.push(`UI: ${uiLink}`);
   return lines;

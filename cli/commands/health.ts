@@ -13,6 +13,8 @@ import { EXIT } from '../exit-codes';
 import { predictionsSummary } from '../format';
 import { CLOSED_WITHOUT_DAY, effectiveStatus, loadDateRun, type DateRun } from '../pipeline';
 import { trustDeferredExtraCaCerts } from '../extra-ca';
+import { readBridgeStats } from '../http/bridge-stats';
+import { refusedPushes, type BridgeStatsView } from '../../bridge/stats';
 
 export type CheckLevel = 'ok' | 'warn' | 'fail';
 export interface HealthCheck {
@@ -138,13 +140,25 @@ export async function serviceChecks(config: GamedayConfig): Promise<HealthCheck[
             message: `GET ${url} -> ${res.status}: Gameday is not allowed to call it (invoker permission?)`,
           };
         }
-        return { name, level: res.status < 500 ? 'ok' : 'warn', message: `GET ${url} -> ${res.status}` };
+        const reached: HealthCheck = {
+          name,
+          level: res.status < 500 ? 'ok' : 'warn',
+          message: `GET ${url} -> ${res.status}`,
+        };
+        return name === 'bridge' ? withRefusedPushes(reached, await readBridgeStats(config)) : reached;
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
         return { name, level: 'warn', message: `GET ${url} failed: ${cause}` };
       }
     }),
   );
+}
+
+/** The bridge up but refusing Pub/Sub's pushes (401/403) is failure mode 9 on Gameday's side: FAIL while it lasts. */
+function withRefusedPushes(check: HealthCheck, stats: BridgeStatsView | undefined): HealthCheck {
+  const refused = stats && refusedPushes(stats);
+  if (!refused) return check;
+  return { ...check, level: refused.stillRefusing ? 'fail' : 'warn', message: `${check.message}; ${refused.text}` };
 }
 
 /** Every schedule the config enables exists and is not paused (failure mode 11: deleted schedulers left a chain with no trigger). */

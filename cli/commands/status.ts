@@ -4,9 +4,8 @@ import { action, withCommon, type CommandModule } from '../command';
 import { notFound } from '../errors';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { renderState } from '../format';
-import type { BridgeStatsView } from '../../bridge/stats';
 import { readDateRun } from '../http/read-date-run';
-import { httpRequest } from '../http/request';
+import { readBridgeStats } from '../http/bridge-stats';
 import { degradedSteps } from '../../domain/day-summary';
 import { effectiveStatus, type DateRun } from '../pipeline';
 
@@ -19,22 +18,6 @@ export function statusExitCode(run: DateRun): ExitCode {
   }
   if (['STARTING', 'RUNNING', 'WAITING', 'BLOCKED', 'COMPLETE_WITH_GAPS'].includes(status)) return EXIT.DEGRADED;
   return EXIT.FAILING;
-}
-
-const BRIDGE_STATS_TIMEOUT_MS = 800;
-
-/** What the bridge acknowledged without using (undated messages are counted only there); absent when unreachable. */
-async function bridgeStats(ctx: {
-  config: { bridge: { host: string; port: number } };
-}): Promise<BridgeStatsView | undefined> {
-  try {
-    const res = await httpRequest(`http://${ctx.config.bridge.host}:${ctx.config.bridge.port}/stats`, {
-      timeoutMs: BRIDGE_STATS_TIMEOUT_MS,
-    });
-    return res.status === 200 ? (JSON.parse(res.text) as BridgeStatsView) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export const statusCommand: CommandModule = {
@@ -51,7 +34,7 @@ export const statusCommand: CommandModule = {
     ).action(
       action(async (ctx, args) => {
         const date = parseDate(args[0], 'date', ctx.config.timeZone);
-        const [run, bridge] = await Promise.all([readDateRun(ctx, date), bridgeStats(ctx)]);
+        const [run, bridge] = await Promise.all([readDateRun(ctx, date), readBridgeStats(ctx.config)]);
         if (!run) {
           throw notFound(
             `no pipeline workflow for ${date} (workflow ID ${ctx.config.temporal.workflowIdPrefix}${date})`,

@@ -24,6 +24,7 @@ import { loadConfig } from '../../config/load';
 import type { TimelineRow } from '../../cli/commands/history';
 import type { DashboardRow } from '../../cli/commands/dashboard';
 import type { HealthCheck } from '../../cli/commands/health';
+import { BridgeStats } from '../../bridge/stats';
 import { createDevServerEnv, temporalCliPath } from '../helpers/tools';
 import {
   clockWorker,
@@ -566,6 +567,32 @@ describe('health: yesterday, today and tomorrow; workers; services; schedules', 
         .checks.filter((c) => c.name.startsWith('day '))
         .every((c) => c.level === 'ok'),
     ).toBe(true);
+  });
+
+  test('a bridge up but refusing Pub/Sub pushes (401/403): health FAILS while no push passes, status says so', async () => {
+    const stats = new BridgeStats();
+    stats.record('delivered', 'counted');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    stats.record('rejected', 'auth_403', { reason: 'token of sa-other@p.iam, not the push service account' });
+    const server = createServer((req, res) => {
+      if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      else if (req.url === '/stats') res.writeHead(200).end(JSON.stringify(stats.view()));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const port = (server.address() as AddressInfo).port;
+    const file = writeCliConfig(mergeConfig(wB.overrides, { bridge: { host: '127.0.0.1', port } }));
+    const run = await cli(file, ['health', B.overnight, '--json']);
+    expect(run.code).toBe(2);
+    expect(check(run, 'bridge')).toMatchObject({
+      level: 'fail',
+      message: expect.stringMatching(
+        /-> 200; 1 push\(es\) refused \(401\/403\) since .*: token of sa-other@p\.iam, not the push service account; none has passed since/,
+      ),
+    });
+    const status = await cli(file, ['status', B.overnight]);
+    expect(status.stdout).toContain('  REFUSING PUSHES: 1 push(es) refused (401/403) since ');
   });
 
   test('no worker on the task queue: FAILING', async () => {
