@@ -393,3 +393,47 @@ test('self-heal on a stuck phase 3: retry once, decline while the retry has its 
       .sort(),
   ).toEqual(Array(3).fill(`gameday force ${date} --phase 4 --reason "phase 3 stuck" --skip-gates`));
 });
+
+test('failure mode 11: a game day with no workflow by 12:45 (its schedules deleted) is started by self-heal and predicted before 14:00', async () => {
+  const date = addDays(today, 5);
+  const ref: { ops?: OpsWorker } = {};
+  ref.ops = await opsWorker(env, { games: (d) => (d === date ? 7 : 0) });
+  const o = ref.ops;
+  await o.worker.runUntil(async () => {
+    // Nothing started the date: no schedule fired, no completion reached the bridge. The midday self-heal runs.
+    await sleepUntil(date, '12:45');
+    const heal = (n: number) =>
+      o.client.workflow.execute(selfHeal, {
+        taskQueue: o.taskQueue,
+        workflowId: `self-heal-${o.id}-fm11-${n}`,
+        args: [{}],
+      });
+    const first = await heal(1);
+    expect(first.dates).toEqual([addDays(date, -1), date, addDays(date, 1)]);
+    expect(first.steps.filter((s) => s.gameDate === date)).toEqual([
+      expect.objectContaining({
+        decision: 'start',
+        reason: '7 games scheduled and no workflow for the date',
+        outcome: `started ${o.workflowId(date)}`,
+      }),
+      expect.objectContaining({ decision: 'none' }),
+    ]);
+    // The same_day chain runs from where the day is: the overdue remedy, phase 4, then a prediction wave.
+    await sleepUntil(date, '14:05');
+    const state = await o.state(date);
+    expect(state.cycle).toBe('same_day');
+    expect(state.predictions.ready).toBe(true);
+    expect(Date.parse(state.predictions.readyAt!)).toBeLessThan(zonedTimeToInstant(date, '14:00').getTime());
+    expect(step(state, 'same_day/phase4').status).toBe('DONE');
+    const deadline = state.cycles.same_day.steps.find((s) => s.kind === 'predictions-deadline')!;
+    expect(deadline.status).toBe('DONE');
+    expect(
+      o.fake.of('startPredictionBatch').filter((c) => (c.args[0] as { gameDate: string }).gameDate === date).length,
+    ).toBeGreaterThan(0);
+    // The afternoon self-heal finds the day healthy and does nothing.
+    const second = await heal(2);
+    expect(second.actionsTaken).toBe(0);
+    expect(second.steps.find((s) => s.gameDate === date)).toMatchObject({ decision: 'none' });
+    await o.client.workflow.getHandle(o.workflowId(date)).terminate('test done');
+  });
+});
