@@ -23,8 +23,8 @@ export interface BridgeStatsView {
   received: number;
   byOutcome: Record<string, number>;
   byReason: Record<string, number>;
-  /** When the newest push of each outcome came (absent in views of bridges before it). */
-  latest?: Partial<Record<BridgeOutcome, string>>;
+  /** Pushes refused since the last one that passed authentication (absent in views of bridges before it). */
+  refusedSincePassed?: number;
   recent: BridgeSample[];
 }
 
@@ -35,12 +35,12 @@ export class BridgeStats {
   private received = 0;
   private readonly byOutcome: Record<string, number> = {};
   private readonly byReason: Record<string, number> = {};
-  private readonly latest: Partial<Record<BridgeOutcome, string>> = {};
+  private refusedSincePassed = 0;
   private readonly recent: BridgeSample[] = [];
 
   record(outcome: BridgeOutcome, code: string, sample?: Omit<BridgeSample, 'at' | 'outcome'>): void {
     this.received += 1;
-    this.latest[outcome] = new Date().toISOString();
+    this.refusedSincePassed = outcome === 'rejected' ? this.refusedSincePassed + 1 : 0;
     this.byOutcome[outcome] = (this.byOutcome[outcome] ?? 0) + 1;
     this.byReason[code] = (this.byReason[code] ?? 0) + 1;
     if (sample && outcome !== 'delivered' && outcome !== 'duplicate') {
@@ -55,15 +55,21 @@ export class BridgeStats {
       received: this.received,
       byOutcome: { ...this.byOutcome },
       byReason: { ...this.byReason },
-      latest: { ...this.latest },
+      refusedSincePassed: this.refusedSincePassed,
       recent: [...this.recent],
     };
   }
 }
 
+/**
+ * Refusals in a row that mean the bridge is refusing Pub/Sub itself: Pub/Sub redelivers a refused push within
+ * minutes, so a lasting misconfiguration repeats; one stray unauthenticated POST to the public endpoint does not.
+ */
+export const REFUSALS_TO_FAIL = 3;
+
 export interface RefusedPushes {
   refused: number;
-  /** No push has passed authentication since the newest refusal: nothing reaches the days. */
+  /** At least REFUSALS_TO_FAIL refusals and none passed authentication since: nothing reaches the days. */
   stillRefusing: boolean;
   text: string;
 }
@@ -75,17 +81,12 @@ export interface RefusedPushes {
 export function refusedPushes(view: BridgeStatsView): RefusedPushes | undefined {
   const refused = view.byOutcome.rejected ?? 0;
   if (!refused) return undefined;
-  const lastRefused = view.latest?.rejected ?? '';
-  const lastPassed = Object.entries(view.latest ?? {})
-    .filter(([outcome]) => outcome !== 'rejected')
-    .map(([, at]) => at)
-    .sort()
-    .at(-1);
-  const stillRefusing = lastPassed === undefined || lastRefused > lastPassed;
+  const inARow = view.refusedSincePassed ?? 0;
+  const stillRefusing = inARow >= REFUSALS_TO_FAIL;
   const newest = [...view.recent].reverse().find((s) => s.outcome === 'rejected');
   const why = newest ? `, the newest at ${newest.at}: ${newest.reason}` : '';
   const since = stillRefusing
-    ? "; none has passed since: Pub/Sub redelivers them and no completion reaches a day (the push subscription's service account or audience?)"
+    ? `; the last ${inARow} in a row, none passed since: Pub/Sub redelivers them and no completion reaches a day (the push subscription's service account or audience?)`
     : '';
   return { refused, stillRefusing, text: `${refused} push(es) refused (401/403) since ${view.since}${why}${since}` };
 }

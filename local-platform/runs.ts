@@ -131,7 +131,7 @@ export async function executeRun(ctx: PlatformContext, req: RunRequest): Promise
       now: ctx.now(),
     });
   const topic = ctx.config.topics[req.phase];
-  if (behaviour === 'failed-then-success') {
+  if (behaviour === 'failed-then-success' && !SUCCESS_ONLY_PHASES.includes(req.phase)) {
     // The run published success, then a later step raised and it published failed: the failed one arrives first.
     const success = message('success');
     ctx.publisher.publish(topic, message('failed', 'save step raised after the success message'));

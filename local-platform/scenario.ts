@@ -15,11 +15,13 @@ export const PROCESSOR_BEHAVIOURS = [
  * - `complete`: runs and publishes status success (the default).
  * - `never`: starts and never finishes, so it never publishes (the 2025-12-29 incident). In phase 4, whose HTTP call
  *   is synchronous, the call hangs and ends in 504 after the platform's request timeout.
- * - `failed`: publishes status failed with error_message/error_type (phase 4: result status failed, nothing published).
+ * - `failed`: publishes status failed with error_message/error_type (phase 4: result status failed).
  * - `no_data`: publishes status no_data with record_count 0.
  * - `silent`: runs and succeeds but publishes nothing (e.g. a missing Pub/Sub permission: failure mode 3).
  * - `failed-then-success`: one run publishes `success` and then `failed` with the same execution_id, delivered in
  *   the opposite order (a later step of the run raised).
+ * Phases 2 and 4 publish success only (PLATFORM.md): there `failed` and `no_data` publish nothing, and
+ * `failed-then-success` only its success.
  */
 export type ProcessorBehaviour = (typeof PROCESSOR_BEHAVIOURS)[number];
 

@@ -39,8 +39,9 @@ export interface DailySummaryResult {
 }
 
 export async function dailySummary(input: DailySummaryInput = {}): Promise<DailySummaryResult> {
-  const asked = input.dates?.map((d) => gameDateInput(d));
   const { policy, summaryDateOffsets } = await opsSettingsActivity.loadOperationsSettings();
+  // Checked where the plain check was (after the settings), so runs stuck on a bad date before replay to a failure.
+  const asked = input.dates?.map((d) => gameDateInput(d));
   const summaryDate = dateInZone(scheduledStartTime() ?? Date.now(), policy.timeZone);
   const dates = asked?.length ? asked : summaryDateOffsets.map((o) => addDays(summaryDate, o));
   const summaries: DateSummary[] = [];

@@ -8,7 +8,7 @@ import {
   SearchAttributeType,
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/common';
-import { ParentClosePolicy, log, startChild, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, log, startChild, workflowInfo } from '@temporalio/workflow';
 import { dayStartSummary } from '../domain/start-summary';
 import { scheduledGameDate } from '../domain/scheduling';
 import { gameDateInput } from './input';
@@ -57,8 +57,15 @@ export function scheduledStartTime(): Date | undefined {
 }
 
 export async function scheduledPipeline(input: ScheduledPipelineInput = {}): Promise<ScheduledPipelineResult> {
-  const asked = input.gameDate ? gameDateInput(input.gameDate) : undefined;
   const settings = await settingsActivity.loadRunSettings();
+  // Checked where the plain check was (after the settings), so runs stuck on a bad date before replay to a failure.
+  const asked = input.gameDate ? gameDateInput(input.gameDate) : undefined;
+  if (!asked && input.dateOffsetDays !== undefined && !Number.isInteger(input.dateOffsetDays)) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid dateOffsetDays ${JSON.stringify(input.dateOffsetDays)}: expected a whole number of days`,
+      'InvalidInput',
+    );
+  }
   const nominal = scheduledStartTime();
   const base = nominal ?? workflowInfo().startTime;
   const gameDate = asked ?? scheduledGameDate(base, input.dateOffsetDays ?? 0, settings.timeZone);

@@ -53,8 +53,9 @@ export interface SelfHealResult {
 const MAX_STEPS_PER_DATE = 3;
 
 export async function selfHeal(input: SelfHealInput = {}): Promise<SelfHealResult> {
-  const asked = input.dates?.map((d) => gameDateInput(d));
   const { policy } = await opsSettingsActivity.loadOperationsSettings();
+  // Checked where the plain check was (after the settings), so runs stuck on a bad date before replay to a failure.
+  const asked = input.dates?.map((d) => gameDateInput(d));
   const user = input.user ?? 'self-heal';
   const today = dateInZone(Date.now(), policy.timeZone);
   const dates = asked?.length ? asked : [addDays(today, -1), today, addDays(today, 1)];

@@ -114,7 +114,7 @@ export async function scheduleCoverageCheck(deps: WarehouseDeps, gameDate: strin
   const shown = missing.map((g) => `${g.away_team_tricode}@${g.home_team_tricode}`).slice(0, 8);
   return {
     check: 'schedule_coverage',
-    passed: observed >= required,
+    passed: (done / games.length) * 100 >= required,
     observed,
     required,
     reason:

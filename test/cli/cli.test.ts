@@ -24,7 +24,7 @@ import { loadConfig } from '../../config/load';
 import type { TimelineRow } from '../../cli/commands/history';
 import type { DashboardRow } from '../../cli/commands/dashboard';
 import type { HealthCheck } from '../../cli/commands/health';
-import { BridgeStats } from '../../bridge/stats';
+import { BridgeStats, REFUSALS_TO_FAIL } from '../../bridge/stats';
 import { createDevServerEnv, temporalCliPath } from '../helpers/tools';
 import {
   clockWorker,
@@ -569,11 +569,11 @@ describe('health: yesterday, today and tomorrow; workers; services; schedules', 
     ).toBe(true);
   });
 
-  test('a bridge up but refusing Pub/Sub pushes (401/403): health FAILS while no push passes, status says so', async () => {
+  test('a bridge refusing Pub/Sub pushes (401/403) in a row: health FAILS, status says so', async () => {
     const stats = new BridgeStats();
     stats.record('delivered', 'counted');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    stats.record('rejected', 'auth_403', { reason: 'token of sa-other@p.iam, not the push service account' });
+    for (let i = 0; i < REFUSALS_TO_FAIL; i++)
+      stats.record('rejected', 'auth_403', { reason: 'token of sa-other@p.iam, not the push service account' });
     const server = createServer((req, res) => {
       if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       else if (req.url === '/stats') res.writeHead(200).end(JSON.stringify(stats.view()));
@@ -588,11 +588,13 @@ describe('health: yesterday, today and tomorrow; workers; services; schedules', 
     expect(check(run, 'bridge')).toMatchObject({
       level: 'fail',
       message: expect.stringMatching(
-        /-> 200; 1 push\(es\) refused \(401\/403\) since .*: token of sa-other@p\.iam, not the push service account; none has passed since/,
+        new RegExp(
+          `-> 200; ${REFUSALS_TO_FAIL} push\\(es\\) refused \\(401/403\\) since .*: token of sa-other@p\\.iam, not the push service account; the last ${REFUSALS_TO_FAIL} in a row, none passed since`,
+        ),
       ),
     });
     const status = await cli(file, ['status', B.overnight]);
-    expect(status.stdout).toContain('  REFUSING PUSHES: 1 push(es) refused (401/403) since ');
+    expect(status.stdout).toContain(`  REFUSING PUSHES: ${REFUSALS_TO_FAIL} push(es) refused (401/403) since `);
   });
 
   test('no worker on the task queue: FAILING', async () => {
@@ -885,7 +887,7 @@ describe('complete: a completion delivered by hand, as the bridge delivers it', 
     expect(step(two, 'overnight/phase3').waitingFor).toMatch(/\(2\/5 complete\)$/);
   });
 
-  test('unknown processor or status: exit 3, nothing sent; no workflow and outside the start window: exit 5, nothing started', async () => {
+  test('unknown processor or status: exit 3, nothing sent; no workflow and outside the start window, or not phase 3: exit 5, nothing started', async () => {
     const before = await query(A.overnight);
     const unknown = await cli(wA, ['complete', A.overnight, 'no_such_processor']);
     expect(unknown.code).toBe(3);
@@ -899,6 +901,12 @@ describe('complete: a completion delivered by hand, as the bridge delivers it', 
     expect(far.code).toBe(5);
     expect(far.stderr).toMatch(`no workflow runs for ${A.unstarted} and this completion does not start one`);
     await expect(handleOf(A.unstarted).describe()).rejects.toThrow(/not found/i);
+    // Within the start window, as at the bridge, only a phase-3 completion starts a date (failure mode 6).
+    const near = '2036-01-11';
+    const phase4 = await cli(wA, ['complete', near, 'ml_feature_store']);
+    expect(phase4.code).toBe(5);
+    expect(phase4.stderr).toMatch(`no workflow runs for ${near} and this completion does not start one`);
+    await expect(handleOf(near).describe()).rejects.toThrow(/not found/i);
     const over = await cli(wA, ['complete', A.gaps, 'player_game_summary']);
     expect(over.code).toBe(5);
     expect(over.stderr).toMatch(`the day of ${A.gaps} is over (workflow ${PREFIX}${A.gaps} closed)`);

@@ -1,5 +1,5 @@
 /**
- * A bad date given to any workflow ends its run FAILED at once with the reason, having called nothing. A plain
+ * A bad date given to any workflow ends its run FAILED at once with the reason, having triggered nothing. A plain
  * `Error` from workflow code would fail only the workflow task, retried forever while the run shows RUNNING.
  */
 import { WorkflowFailedError } from '@temporalio/client';
@@ -59,4 +59,19 @@ it.each([
   expect(cause.nonRetryable).toBe(true);
   expect(cause.message).toBe(`invalid game date "${bad}": expected a real calendar date as YYYY-MM-DD`);
   expect(ops.fake.calls.length).toBe(before);
+});
+
+it('scheduledPipeline given a dateOffsetDays that is not a whole number: FAILED at once (InvalidInput)', async () => {
+  const cause = await failure(() =>
+    ops.client.workflow.execute(scheduledPipeline, {
+      taskQueue: ops.taskQueue,
+      workflowId: `${ops.id}-bad-offset`,
+      args: [{ dateOffsetDays: 'one' as unknown as number }],
+      workflowExecutionTimeout: '1 minute',
+    }),
+  );
+  expect([cause.type, cause.message]).toEqual([
+    'InvalidInput',
+    'invalid dateOffsetDays "one": expected a whole number of days',
+  ]);
 });

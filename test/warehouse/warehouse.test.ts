@@ -452,13 +452,16 @@ suite('warehouse against the BigQuery emulator', () => {
 
     it('the phase-6 gate counts active predictions alone: a failing feature-quality query does not block it', async () => {
       await bq.dataset('nba_predictions').table('ml_feature_store_v2').delete();
-      const gate = await activities.checkDataGate({ gameDate: COMPLETE, phase: 6 });
-      expect(gate.passed).toBe(true);
-      expect(gate.checks[0]).toMatchObject({ passed: true, observed: 480 });
-      expect(gate.checks[0].reason).toMatch(/; feature quality unknown \(.*ml_feature_store_v2/);
-      // The phase-5 gate needs the table: without it the gate fails (it never passes on an error).
-      await expect(activities.checkDataGate({ gameDate: COMPLETE, phase: 5 })).rejects.toThrow();
-      await applyWarehouse(bq, config, { platformTables: true });
+      try {
+        const gate = await activities.checkDataGate({ gameDate: COMPLETE, phase: 6 });
+        expect(gate.passed).toBe(true);
+        expect(gate.checks[0]).toMatchObject({ passed: true, observed: 480 });
+        expect(gate.checks[0].reason).toMatch(/; feature quality unknown \(.*ml_feature_store_v2/);
+        // The phase-5 gate needs the table: without it the gate fails (it never passes on an error).
+        await expect(activities.checkDataGate({ gameDate: COMPLETE, phase: 5 })).rejects.toThrow();
+      } finally {
+        await applyWarehouse(bq, config, { platformTables: true });
+      }
     });
   });
 });
