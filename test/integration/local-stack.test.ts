@@ -92,37 +92,6 @@ test('a date outside the demo lives its whole day to COMPLETE: three cycles, eve
   expect(complete).toEqual([`gameday-${gameDate}`]);
 }, 300_000);
 
-test('grading that finds no actual results yet: the platform heals player_game_summary, Gameday grades again, COMPLETE', async () => {
-  const healDate = '2026-01-17';
-  stack.platform.setScenario({ ...SCENARIOS.happy, grading: { missingActualsRuns: 1 } });
-  const state = await runDate({
-    client: stack.client,
-    config: stack.config,
-    gameDate: healDate,
-    platformUrl: stack.platform.url,
-    print: () => undefined,
-    pollMs: 200,
-  });
-  expect(state.status).toBe('COMPLETE');
-  const grading = state.cycles.overnight.steps.find((s) => s.kind === 'grading');
-  expect(grading?.status).toBe('DONE');
-  expect(grading?.grading?.retries).toBe(1);
-  expect(grading?.outcome).toMatch(/^graded/);
-  const gradings = stack.platform
-    .events()
-    .filter((e) => e.type === 'grading' && (e as { targetDate?: string }).targetDate === healDate);
-  // The first trigger found no actual results (auto_heal_pending); the second, after the heal's completion, graded.
-  expect(gradings).toHaveLength(2);
-  const healRuns = stack.platform
-    .events()
-    .filter((e) => e.type === 'run' && (e as { cause?: string }).cause === 'grading auto-heal');
-  expect(healRuns.length).toBeGreaterThanOrEqual(1);
-  const record = state.processors['5:grading']?.runs ?? [];
-  expect(record.map((r) => r.reportedStatus ?? r.status)).toEqual(
-    expect.arrayContaining(['auto_heal_pending', 'success']),
-  );
-}, 300_000);
-
 test('starting the same date twice gives one workflow; a late message never starts a second run', async () => {
   const other = '2026-01-16';
   const first = await startOrAttach(stack.client, stack.config, { gameDate: other });
@@ -162,3 +131,35 @@ test('starting the same date twice gives one workflow; a late message never star
   // Three cycles, three runs (a test's day may trim its history into more runs of a cycle, never fewer).
   expect(runs.length).toBeGreaterThanOrEqual(3);
 });
+
+// Last: its day moves the stack's clock days ahead, past the start window of the dates above.
+test('grading that finds no actual results yet: the platform heals player_game_summary, Gameday grades again, COMPLETE', async () => {
+  const healDate = '2026-01-17';
+  stack.platform.setScenario({ ...SCENARIOS.happy, grading: { missingActualsRuns: 1 } });
+  const state = await runDate({
+    client: stack.client,
+    config: stack.config,
+    gameDate: healDate,
+    platformUrl: stack.platform.url,
+    print: () => undefined,
+    pollMs: 200,
+  });
+  expect(state.status).toBe('COMPLETE');
+  const grading = state.cycles.overnight.steps.find((s) => s.kind === 'grading');
+  expect(grading?.status).toBe('DONE');
+  expect(grading?.grading?.retries).toBe(1);
+  expect(grading?.outcome).toMatch(/^graded/);
+  const gradings = stack.platform
+    .events()
+    .filter((e) => e.type === 'grading' && (e as { targetDate?: string }).targetDate === healDate);
+  // The first trigger found no actual results (auto_heal_pending); the second, after the heal's completion, graded.
+  expect(gradings).toHaveLength(2);
+  const healRuns = stack.platform
+    .events()
+    .filter((e) => e.type === 'run' && (e as { cause?: string }).cause === 'grading auto-heal');
+  expect(healRuns.length).toBeGreaterThanOrEqual(1);
+  const record = state.processors['5:grading']?.runs ?? [];
+  expect(record.map((r) => r.reportedStatus ?? r.status)).toEqual(
+    expect.arrayContaining(['auto_heal_pending', 'success']),
+  );
+}, 300_000);
