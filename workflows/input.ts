@@ -5,10 +5,10 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { isValidGameDate } from '../domain/dates';
 
-export function gameDateInput(value: unknown, what = 'game date'): string {
+export function gameDateInput(value: unknown): string {
   if (!isValidGameDate(value)) {
     throw ApplicationFailure.nonRetryable(
-      `invalid ${what} ${JSON.stringify(value)}: expected a real calendar date as YYYY-MM-DD`,
+      `invalid game date ${JSON.stringify(value)}: expected a real calendar date as YYYY-MM-DD`,
       'InvalidInput',
     );
   }
